@@ -1,0 +1,42 @@
+"""Family Front Door: an early-years service's website for families."""
+
+import logging
+
+from flask import Flask
+
+from .config import ROOT, config_from_environment
+
+
+def create_app(config=None):
+    """Build the app: config, content, extensions, Jinja, blueprints, errors, CLI."""
+    config = config or config_from_environment()
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        instance_path=str(config.INSTANCE_DIR),
+    )
+    app.config.from_object(config)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    from .content import web as content_web
+    content_web.init_app(app)
+
+    from .extensions import csrf
+    from .i18n import locale
+    csrf.init_app(app)
+    locale.init_app(app)
+
+    from . import templating
+    templating.init_app(app)
+
+    from .ops import bp as ops_bp
+    from .public import bp as public_bp
+    app.register_blueprint(ops_bp)
+    app.register_blueprint(public_bp)
+
+    from . import errors
+    errors.init_app(app)
+
+    from .content.cli import content_cli
+    app.cli.add_command(content_cli)
+    return app

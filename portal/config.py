@@ -1,0 +1,113 @@
+"""Settings read from the environment (see DESIGN.md, "Running it")."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_path(name, default):
+    return Path(os.environ.get(name) or default).resolve()
+
+
+def _generated_secret(instance_dir):
+    """Return the secret kept in the instance folder, making it on first use."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    """The defaults: everything embedded in the instance folder."""
+
+    ENV_NAME = "development"
+    TESTING = False
+
+    def __init__(self):
+        self.CONTENT_DIR = _env_path("PORTAL_CONTENT_DIR", ROOT / "content")
+        self.INSTANCE_DIR = _env_path("PORTAL_INSTANCE_DIR", ROOT / "instance")
+        self.DATABASE_URL = os.environ.get("DATABASE_URL") or (
+            f"sqlite:///{self.INSTANCE_DIR / 'portal.db'}"
+        )
+        self.SMTP_URL = os.environ.get("SMTP_URL") or None
+        self.MAIL_FROM = os.environ.get("MAIL_FROM") or "no-reply@example.org"
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+        self.RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS") or 730)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret()
+
+    # How often (seconds) a worker looks for edited content files.
+    CONTENT_POLL_SECONDS = 2.0
+    # What's on shows this many days ahead.
+    WHATS_ON_DAYS = 28
+    MAX_CONTENT_LENGTH = 64 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    HSTS = False
+    TEMPLATES_AUTO_RELOAD = False
+    STRICT_TEMPLATES = False
+
+    def default_secret(self):
+        return _generated_secret(self.INSTANCE_DIR)
+
+
+class DevelopmentConfig(Config):
+    """Local running: templates reload when edited."""
+
+    TEMPLATES_AUTO_RELOAD = True
+
+
+class ProductionConfig(Config):
+    """A council's servers: a real secret, secure cookies and HSTS."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+
+    def default_secret(self):
+        raise RuntimeError(
+            "PORTAL_ENV=production needs SECRET_KEY set in the environment "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+
+
+class TestConfig(Config):
+    """Tests: inert outside services, undefined template variables fail."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    STRICT_TEMPLATES = True
+    # Checked on every request in tests so an edit is seen at once.
+    CONTENT_POLL_SECONDS = 0.0
+
+    def __init__(self, **overrides):
+        super().__init__()
+        # A test that forgets to fake the mail server fails loudly.
+        self.SMTP_URL = "smtp://you-forgot-to-mock.invalid:25"
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+    def default_secret(self):
+        return "test-secret-not-for-production"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment():
+    """Return the config object that PORTAL_ENV names."""
+    name = os.environ.get("PORTAL_ENV") or "development"
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(
+            f"PORTAL_ENV={name!r} is not one of: {', '.join(CONFIGS)}"
+        ) from None

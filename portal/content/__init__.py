@@ -1,0 +1,1 @@
+"""The content store: editors' markdown files, parsed once, held in memory."""

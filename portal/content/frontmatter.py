@@ -1,0 +1,78 @@
+"""Split a content file into YAML front matter and a markdown body.
+
+We keep the YAML node tree so that every value's line number is known: an
+editor is told ``groups/x.md:14: sessions[2].time: ...``, not just the file.
+"""
+
+import yaml
+
+from .problems import ContentError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FENCE = "---"
+
+
+def parse_yaml(text, first_line=1):
+    """Return (data, lines) where lines maps key paths to 1-based line numbers.
+
+    ``first_line`` is the file line on which ``text`` starts.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or "could not be read"
+        raise ContentError(f"the YAML is not valid: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(f"the YAML is not valid: {exc}", first_line) from None
+    finally:
+        loader.dispose()
+    lines = {}
+    if node is not None:
+        _index_lines(node, (), lines, first_line)
+    return data, lines
+
+
+def _index_lines(node, path, lines, first_line):
+    lines[path] = first_line + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = path + (key.value,)
+            _index_lines(value, child, lines, first_line)
+            # Point at the key: that is where an editor looks for the field.
+            lines[child] = first_line + key.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, path + (index,), lines, first_line)
+
+
+def split(text):
+    """Return (meta, lines, body, body_line) for a whole content file."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    all_lines = text.split("\n")
+    if not all_lines or all_lines[0].strip() != FENCE:
+        raise ContentError(
+            "the file must start with a line '---', then the front matter "
+            "(title, summary, ...), then another '---' line", 1
+        )
+    for index in range(1, len(all_lines)):
+        if all_lines[index].strip() == FENCE:
+            end = index
+            break
+    else:
+        raise ContentError(
+            "the front matter is not closed: add a line '---' after it", 1
+        )
+    meta, lines = parse_yaml("\n".join(all_lines[1:end]), first_line=2)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError(
+            "the front matter must be 'field: value' lines (a YAML mapping)", 2
+        )
+    body = "\n".join(all_lines[end + 1:])
+    return meta, lines, body, end + 2

@@ -1,0 +1,317 @@
+"""Read the content folder into a Snapshot, reporting every problem.
+
+Parsing (YAML and markdown) is cached per file by modification time and
+size, so noticing one edited file among a thousand re-reads only that file.
+"""
+
+import datetime
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from . import frontmatter, markdown_render, schema
+from .pages import SECTIONS, Activity
+from .problems import ERROR, WARNING, ContentError, Problem
+from .site import read_localities, read_site, read_synonyms
+from .snapshot import Snapshot
+
+PAGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SITE_FILES = ("site.yml", "localities.yml", "synonyms.yml")
+LONDON = ZoneInfo("Europe/London")
+
+
+class ContentConfigError(RuntimeError):
+    """site.yml or localities.yml is unusable: the site cannot start."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """The costly part of reading one file, cached by its stamp."""
+
+    meta: dict
+    lines: dict
+    html: str
+    text: str
+    has_h1: bool
+    links: tuple
+    body: str
+    body_line: int
+
+
+def signature(root):
+    """Return a cheap fingerprint of every file: names, sizes, times."""
+    found = []
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif entry.name.endswith((".md", ".yml")):
+                stat = entry.stat()
+                found.append((entry.path, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(found))
+
+
+class ContentLoader:
+    """Turn a content folder into snapshots, re-parsing only changed files."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self._cache = {}
+        self._site_files = None  # the last good (site, localities, synonyms)
+
+    def load(self, stamps=None, today=None):
+        """Read everything and return a new Snapshot."""
+        stamps = stamps if stamps is not None else signature(self.root)
+        today = today or datetime.datetime.now(LONDON).date()
+        problems = []
+        site, localities, synonyms = self._load_site_files(problems)
+        parsed = {}
+        for path, mtime, size in stamps:
+            rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+            if rel in SITE_FILES or rel == "README.md":
+                continue
+            result = self._parse(path, rel, (mtime, size), problems)
+            if result is not None:
+                parsed[rel] = result
+        self._cache = {k: v for k, v in self._cache.items() if k in parsed}
+        build = _Build(site, localities, today, problems)
+        pages = build.pages(parsed)
+        problems.sort()
+        return Snapshot(
+            site=site,
+            localities=localities,
+            synonyms=MappingProxyType(synonyms),
+            pages=MappingProxyType(pages),
+            problems=tuple(problems),
+            files=len(stamps),
+            loaded_at=datetime.datetime.now(datetime.timezone.utc),
+        )
+
+    def _load_site_files(self, problems):
+        readers = (read_site, read_localities, read_synonyms)
+        loaded = []
+        for name, reader in zip(SITE_FILES, readers):
+            path = self.root / name
+            try:
+                loaded.append(reader(path, path.read_text(encoding="utf-8")))
+            except FileNotFoundError:
+                if name == "synonyms.yml":
+                    loaded.append({})
+                    continue
+                problems.append(Problem(name, 1, f"{name} is missing"))
+                loaded.append(None)
+            except ContentError as exc:
+                problems.append(Problem(name, exc.line, exc.message))
+                loaded.append(None)
+            except UnicodeDecodeError:
+                problems.append(Problem(name, 1, "the file is not saved as UTF-8"))
+                loaded.append(None)
+        if None in loaded:
+            if self._site_files is None:
+                raise ContentConfigError(
+                    "cannot start: " + "; ".join(str(p) for p in problems)
+                )
+            # Keep serving with the last good settings until they are fixed.
+            loaded = [new if new is not None else old
+                      for new, old in zip(loaded, self._site_files)]
+        self._site_files = tuple(loaded)
+        return loaded
+
+    def _parse(self, path, rel, stamp, problems):
+        cached = self._cache.get(rel)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            meta, lines, body, body_line = frontmatter.split(text)
+        except UnicodeDecodeError:
+            problems.append(Problem(rel, 1, "the file is not saved as UTF-8"))
+            return None
+        except ContentError as exc:
+            problems.append(Problem(rel, exc.line, exc.message))
+            return None
+        except FileNotFoundError:  # deleted while we were reading
+            return None
+        html, plain, has_h1, links = markdown_render.render(body)
+        result = _Parsed(meta, lines, html, plain, has_h1, links, body, body_line)
+        self._cache[rel] = (stamp, result)
+        return result
+
+
+class _Build:
+    """One pass from parsed files to pages, with the cross-file checks."""
+
+    def __init__(self, site, localities, today, problems):
+        self.site = site
+        self.localities = localities
+        self.today = today
+        self.problems = problems
+
+    def report(self, rel, line, message, severity=ERROR):
+        self.problems.append(Problem(rel, line, message, severity))
+
+    def pages(self, parsed):
+        english, translations = {}, {}
+        default = self.site.default_language
+        for rel, item in sorted(parsed.items()):
+            where = self._locate(rel)
+            if where is None:
+                continue
+            lang, section, page_id = where
+            if lang == default:
+                page = self._page(rel, section, page_id, item)
+                if page is not None:
+                    english[(section, page_id)] = (page, item, rel)
+            else:
+                translations[(lang, section, page_id)] = (rel, item)
+        self._check_venues(english)
+        pages = {}
+        for (section, page_id), (page, item, rel) in english.items():
+            self._check_links(rel, item, english)
+            if page.review_by and page.review_by < self.today:
+                self.report(rel, item.lines.get(("review_by",), 1),
+                            f"review_by: the review date {page.review_by} has passed",
+                            WARNING)
+            if not page.draft:
+                pages[(default, section, page_id)] = page
+        for (lang, section, page_id), (rel, item) in translations.items():
+            original = english.get((section, page_id))
+            if original is None:
+                self.report(rel, 1, f"there is no English page {default}/{section}/"
+                            f"{page_id}.md for this translation")
+                continue
+            page = self._translation(rel, lang, item, original[0])
+            if page is not None and not page.draft:
+                self._check_links(rel, item, english)
+                pages[(lang, section, page_id)] = page
+        return pages
+
+    def _locate(self, rel):
+        parts = rel.split("/")
+        if len(parts) != 3 or not parts[2].endswith(".md"):
+            self.report(rel, 1, "content files go in <language>/<section>/<id>.md; "
+                        "this one is ignored", WARNING)
+            return None
+        lang, section, name = parts
+        page_id = name[:-3]
+        if lang not in self.site.languages:
+            self.report(rel, 1, f"the language {lang!r} is not listed in site.yml; "
+                        "this file is ignored", WARNING)
+            return None
+        if section not in SECTIONS:
+            self.report(rel, 1, f"{section!r} is not a section (expected one of: "
+                        f"{', '.join(SECTIONS)}); this file is ignored", WARNING)
+            return None
+        if not PAGE_ID.match(page_id):
+            self.report(rel, 1, f"the file name {name!r} must be lowercase letters, "
+                        "digits and hyphens (it becomes the web address)")
+            return None
+        return lang, section, page_id
+
+    def _page(self, rel, section, page_id, item):
+        warn = lambda line, message: self.report(rel, line, message, WARNING)  # noqa: E731
+        try:
+            values = schema.read_fields(schema.SCHEMAS[section], item.meta, item.lines, warn)
+            if section in ("groups", "epec"):
+                schema.check_activity(values, item.lines)
+            self._check_localities(values.get("localities", ()), item.lines)
+        except ContentError as exc:
+            self.report(rel, exc.line, exc.message)
+            return None
+        if item.has_h1:
+            warn(item.body_line, "use '## ' for headings in the body: the title is "
+                 "the page's only top-level heading")
+        return SECTIONS[section](
+            section=section, id=page_id, lang=self.site.default_language,
+            source=rel, body_html=item.html, body_text=item.text, **values,
+        )
+
+    def _translation(self, rel, lang, item, original):
+        facts = sorted(set(item.meta) - set(schema.TRANSLATION) - {"draft"})
+        for name in facts:
+            self.report(rel, item.lines.get((name,), 1),
+                        f"{name}: a translation carries only title, summary and "
+                        "translated; this fact comes from the English file", WARNING)
+        try:
+            values = schema.read_fields(
+                schema.TRANSLATION, {k: v for k, v in item.meta.items() if k not in facts},
+                item.lines, lambda line, message: None,
+            )
+        except ContentError as exc:
+            self.report(rel, exc.line, exc.message)
+            return None
+        stale = values["translated"] < original.updated
+        if stale:
+            self.report(rel, item.lines.get(("translated",), 1),
+                        f"translated: the English page was updated on "
+                        f"{original.updated}, after this translation "
+                        f"({values['translated']})", WARNING)
+        return replace(
+            original, lang=lang, source=rel, title=values["title"],
+            summary=values["summary"], translated=values["translated"],
+            stale=stale, body_html=item.html or original.body_html,
+            body_text=item.text or original.body_text,
+        )
+
+    def _check_localities(self, ids, lines):
+        known = self.localities.ids
+        for index, locality in enumerate(ids):
+            if locality not in known:
+                raise ContentError(
+                    f"localities[{index + 1}]: {locality!r} is not a team in "
+                    f"localities.yml (expected one of: {', '.join(known)})",
+                    schema.line_of(lines, ("localities", index)),
+                )
+
+    def _check_venues(self, english):
+        hubs = {page_id for (section, page_id) in english if section == "hubs"}
+        for key, (page, item, rel) in list(english.items()):
+            if isinstance(page, Activity) and page.hub_id and page.hub_id not in hubs:
+                self.report(rel, item.lines.get(("venue",), 1),
+                            f"venue: {page.hub_id!r} is not a hub (expected one of: "
+                            f"{', '.join(sorted(hubs))}, or a name and address)")
+                del english[key]
+
+    def _check_links(self, rel, item, english):
+        section = rel.split("/")[1]
+        for href in item.links:
+            target = _internal_target(href, section)
+            if target and target not in english:
+                line = _line_containing(item, href)
+                self.report(rel, line, f"the link {href!r} goes to a page that does "
+                            "not exist", WARNING)
+
+
+def _internal_target(href, section):
+    """Return (section, id) for a link to one of our pages, else None."""
+    if href.startswith(("http:", "https:", "mailto:", "tel:", "#")) or not href:
+        return None
+    path = href.split("#")[0].split("?")[0]
+    parts = [p for p in path.split("/") if p]
+    if href.startswith("/"):
+        parts = parts[1:]  # drop the language
+    elif parts and parts[0] == "..":
+        parts = parts[1:]
+    else:
+        parts = [section] + parts
+    if len(parts) == 2 and parts[0] in SECTIONS:
+        return parts[0], parts[1].removesuffix(".md")
+    return None
+
+
+def _line_containing(item, needle):
+    for offset, line in enumerate(item.body.split("\n")):
+        if needle in line:
+            return item.body_line + offset
+    return item.body_line

@@ -1,0 +1,79 @@
+"""An immutable view of all the content at one moment."""
+
+import datetime
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .pages import Activity, Hub
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the site serves, parsed once; never changed after loading.
+
+    Pages are keyed by (lang, section, id). Every page exists in the default
+    language; other languages hold only the pages translated into them.
+    """
+
+    site: object
+    localities: object
+    synonyms: MappingProxyType
+    pages: MappingProxyType
+    problems: tuple
+    files: int
+    loaded_at: datetime.datetime
+
+    @property
+    def default_language(self):
+        return self.site.default_language
+
+    def page(self, lang, section, page_id):
+        """Return the page in ``lang``, or in the default language, or None."""
+        return self.pages.get((lang, section, page_id)) or self.pages.get(
+            (self.default_language, section, page_id)
+        )
+
+    def translations(self, section, page_id):
+        """Return {lang: page} for every language this page is written in."""
+        return {
+            lang: self.pages[(lang, section, page_id)]
+            for lang in self.site.languages
+            if (lang, section, page_id) in self.pages
+        }
+
+    def section(self, lang, section, locality=None, age=None):
+        """Return a section's pages in ``lang`` where translated, by title."""
+        found = [
+            self.page(lang, section, page_id)
+            for (page_lang, page_section, page_id) in self.pages
+            if page_lang == self.default_language and page_section == section
+        ]
+        return sorted(
+            (page for page in found if page.serves(locality, age)),
+            key=lambda page: page.title.casefold(),
+        )
+
+    def hub(self, lang, hub_id):
+        page = self.page(lang, "hubs", hub_id)
+        return page if isinstance(page, Hub) else None
+
+    def activities(self, lang):
+        """Return every group and course, in ``lang`` where translated."""
+        return [
+            page
+            for section in ("groups", "epec")
+            for page in self.section(lang, section)
+            if isinstance(page, Activity)
+        ]
+
+    def meeting_at(self, lang, hub_id):
+        """Return the groups and courses that meet at a hub."""
+        return [page for page in self.activities(lang) if page.hub_id == hub_id]
+
+    @property
+    def errors(self):
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self):
+        return tuple(p for p in self.problems if not p.is_error)

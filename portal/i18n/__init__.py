@@ -1,0 +1,1 @@
+"""Languages: which one a reader gets, and the interface translations."""

@@ -1,0 +1,91 @@
+"""The one locale policy: language from the URL, chosen once at ``/``."""
+
+from flask import abort, g, redirect, request, url_for
+
+from ..config import ROOT
+from ..content.web import snapshot
+from ..extensions import babel
+from .choice import COOKIE, choose_language
+
+RIGHT_TO_LEFT = {"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi"}
+# Formatting conventions where the bare language would pick another
+# country's: English dates as in the UK.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def current_language():
+    return g.get("lang") or snapshot().default_language
+
+
+def current_locale():
+    lang = current_language()
+    return FORMAT_LOCALES.get(lang, lang)
+
+
+def direction(lang):
+    return "rtl" if lang in RIGHT_TO_LEFT else "ltr"
+
+
+def init_app(app):
+    babel.init_app(
+        app,
+        locale_selector=current_locale,
+        timezone_selector=lambda: "Europe/London",
+        # Absolute: flask-babel resolves a relative folder against the package.
+        default_translation_directories=str(ROOT / "translations"),
+    )
+
+    @app.url_value_preprocessor
+    def take_language(endpoint, values):
+        if values and "lang" in values:
+            lang = values.pop("lang")
+            if lang not in snapshot().site.languages:
+                abort(404)
+            g.lang = lang
+
+    @app.url_defaults
+    def add_language(endpoint, values):
+        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = current_language()
+
+    @app.get("/")
+    def root():
+        site = snapshot().site
+        lang = choose_language(
+            site.languages, site.default_language,
+            cookie=request.cookies.get(COOKIE),
+            accept_language=request.headers.get("Accept-Language"),
+        )
+        response = redirect(url_for("public.home", lang=lang))
+        response.headers["Vary"] = "Cookie, Accept-Language"
+        return response
+
+    app.jinja_env.globals.update(
+        alternates=alternates, language_name=language_name, direction=direction
+    )
+
+    @app.context_processor
+    def language_context():
+        lang = current_language()
+        return {"lang": lang, "dir": direction(lang)}
+
+
+# Each language named in its own script, as the switcher shows it.
+LANGUAGE_NAMES = {
+    "en": "English", "pl": "Polski", "ur": "اردو", "ar": "العربية",
+    "bn": "বাংলা", "zh": "中文",
+}
+
+
+def language_name(code):
+    return LANGUAGE_NAMES.get(code) or code
+
+
+def alternates():
+    """Return (code, url) for this page in every offered language."""
+    languages = snapshot().site.languages
+    endpoint = request.endpoint
+    if endpoint and request.url_rule and "lang" in request.url_rule.arguments:
+        args = dict(request.view_args or {}, **request.args.to_dict())
+        return [(code, url_for(endpoint, **args, lang=code)) for code in languages]
+    return [(code, url_for("public.home", lang=code)) for code in languages]

@@ -1,0 +1,52 @@
+"""The GET filter forms on listings and what's on (no JavaScript needed)."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, SelectField
+
+from ..content.fields import AGES
+
+AGE_LABELS = {
+    "pregnancy": _l("Pregnancy"),
+    "0-1": _l("Under 1"),
+    "1-2": _l("1 to 2 years"),
+    "2-3": _l("2 to 3 years"),
+    "3-5": _l("3 to 5 years"),
+}
+WEEKDAY_LABELS = (
+    _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"),
+    _l("Friday"), _l("Saturday"), _l("Sunday"),
+)
+
+
+class ListingFilters(Form):
+    """Filter a section by locality and age."""
+
+    locality = SelectField(_l("Area"), default="")
+    age = SelectField(_l("Child's age"), default="")
+
+    def __init__(self, args, localities):
+        super().__init__(args)
+        self.locality.choices = [("", _l("All areas"))] + [
+            (team.id, team.name) for team in localities.teams
+            if team.id != localities.triage
+        ]
+        self.age.choices = [("", _l("Any age"))] + [(a, AGE_LABELS[a]) for a in AGES]
+
+    def chosen(self, field):
+        """Return the field's value if valid, else None (meaning 'any')."""
+        valid = {value for value, _ in field.choices}
+        return field.data if field.data in valid and field.data else None
+
+
+class WhatsOnFilters(ListingFilters):
+    """Filter what's on by locality, age, hub and weekday."""
+
+    hub = SelectField(_l("Family hub"), default="")
+    day = SelectField(_l("Day"), default="")
+
+    def __init__(self, args, localities, hubs):
+        super().__init__(args, localities)
+        self.hub.choices = [("", _l("Any place"))] + [(h.id, h.title) for h in hubs]
+        self.day.choices = [("", _l("Any day"))] + [
+            (str(index), label) for index, label in enumerate(WEEKDAY_LABELS)
+        ]

@@ -1,0 +1,130 @@
+"""Thin views: each asks the content snapshot and renders a template."""
+
+import datetime
+from itertools import groupby
+
+from flask import abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from ..content.pages import Activity, Hub
+from ..content.web import snapshot
+from ..i18n.locale import current_language as _lang
+from ..timetable.occurrences import expand, next_occurrence
+from ..timetable.sessions import LONDON
+from . import bp
+from .filters import ListingFilters, WhatsOnFilters
+
+SECTION_NAMES = {
+    "hubs": _l("Family hubs"),
+    "groups": _l("Groups"),
+    "epec": _l("Parenting courses (EPEC)"),
+    "health-visiting": _l("Health visiting"),
+    "pages": None,
+}
+SECTION_INTROS = {
+    "hubs": _l("Family hubs and their satellites: places to drop in, meet other "
+               "families and get help."),
+    "groups": _l("Free and low-cost groups for babies, young children and their "
+                 "parents and carers."),
+    "epec": _l("Empowering Parents Empowering Communities: courses run by trained "
+               "local parents."),
+    "health-visiting": _l("Your health visiting team: the reviews every family is "
+                          "offered, feeding, sleep and who to call."),
+}
+LISTED = "any(hubs, groups, epec, \"health-visiting\")"
+PAGE = "any(hubs, groups, epec, \"health-visiting\", pages)"
+
+
+def now():
+    return datetime.datetime.now(LONDON)
+
+
+@bp.get("/")
+def home():
+    content = snapshot()
+    return render_template("public/home.html", hubs=content.section(_lang(), "hubs"),
+                           updated=newest(content.section(_lang(), section)
+                                          for section in SECTION_INTROS))
+
+
+@bp.get(f"/<{LISTED}:section>/")
+def section(section):
+    content = snapshot()
+    form = ListingFilters(request.args, content.localities)
+    pages = content.section(
+        _lang(), section,
+        locality=form.chosen(form.locality), age=form.chosen(form.age),
+    )
+    return render_template(
+        "public/section.html", section=section, name=SECTION_NAMES[section],
+        intro=SECTION_INTROS[section], pages=pages, form=form,
+        total=len(content.section(_lang(), section)),
+        updated=newest([pages]),
+    )
+
+
+@bp.get(f"/<{PAGE}:section>/<slug:page_id>")
+def page(section, page_id):
+    content = snapshot()
+    found = content.page(_lang(), section, page_id)
+    if found is None:
+        abort(404)
+    context = {"page": found, "section": section, "section_name": SECTION_NAMES[section],
+               "translations": content.translations(section, page_id), "now": now(),
+               "updated": found.updated}
+    if isinstance(found, Hub):
+        context["meeting_here"] = [
+            (activity, next_occurrence(activity.sessions, activity.cancelled, context["now"]))
+            for activity in content.meeting_at(_lang(), found.id)
+        ]
+        return render_template("public/hub.html", **context)
+    if isinstance(found, Activity):
+        today = context["now"].date()
+        context["venue"] = content.hub(_lang(), found.hub_id) if found.hub_id else found.venue
+        context["coming"] = expand(found.sessions, found.cancelled, today,
+                                   today + datetime.timedelta(days=current_app.config["WHATS_ON_DAYS"]))
+        return render_template("public/activity.html", **context)
+    return render_template("public/page.html", **context)
+
+
+@bp.get("/whats-on")
+def whats_on():
+    content = snapshot()
+    hubs = content.section(_lang(), "hubs")
+    form = WhatsOnFilters(request.args, content.localities, hubs)
+    today = now().date()
+    days = current_app.config["WHATS_ON_DAYS"]
+    entries = whats_on_entries(
+        content, _lang(), today, today + datetime.timedelta(days=days - 1),
+        locality=form.chosen(form.locality), age=form.chosen(form.age),
+        hub=form.chosen(form.hub), weekday=form.chosen(form.day),
+    )
+    by_day = [(day, list(items)) for day, items in
+              groupby(entries, key=lambda entry: entry[0].starts.date())]
+    return render_template("public/whats_on.html", form=form, by_day=by_day,
+                           hubs={h.id: h for h in hubs}, days=days,
+                           updated=newest([[activity for _, activity in entries]]))
+
+
+def newest(groups):
+    """Return the latest 'updated' date among groups of pages, or None."""
+    return max((page.updated for pages in groups for page in pages), default=None)
+
+
+def matching_activities(content, lang, locality=None, age=None, hub=None):
+    """Return the groups and courses for a locality, age and hub (None: any)."""
+    return [
+        activity for activity in content.activities(lang)
+        if activity.serves(locality, age) and (not hub or activity.hub_id == hub)
+    ]
+
+
+def whats_on_entries(content, lang, start, end, weekday=None, **filters):
+    """Return (occurrence, activity) pairs from start to end, soonest first."""
+    entries = []
+    for activity in matching_activities(content, lang, **filters):
+        for occurrence in expand(activity.sessions, activity.cancelled, start, end):
+            if weekday is None or occurrence.starts.weekday() == int(weekday):
+                entries.append((occurrence, activity))
+    entries.sort(key=lambda entry: (entry[0].starts, entry[1].title))
+    return entries
