@@ -9,7 +9,7 @@ import difflib
 from dataclasses import dataclass
 from functools import partial
 
-from ..timetable.opening_hours import OpeningHours
+from ..timetable.opening_hours import OpeningHours, parse_day
 from ..timetable.sessions import (
     WEEKDAYS,
     Cancellation,
@@ -47,10 +47,15 @@ def _location(value, name):
 
 def _opening_hours(value, name):
     value = fields.mapping(value, name)
+    for day, hours in value.items():
+        try:
+            if WEEKDAYS.get(str(day).strip().lower()) is None:
+                raise ValueError(f"{day!r} is not a day of the week (mon, tue, ... sun)")
+            parse_day(str(hours))
+        except ValueError as exc:
+            raise ContentError(f"{name}.{day}: {exc}", at=(day,)) from None
     try:
-        return OpeningHours.from_mapping(
-            {str(day): str(hours) for day, hours in value.items()}
-        )
+        return OpeningHours.from_mapping({str(d): str(h) for d, h in value.items()})
     except ValueError as exc:
         raise ContentError(f"{name}: {exc}") from None
 

@@ -1,0 +1,44 @@
+# Family Front Door. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test install system-deps check translations lint bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: install ## set everything up and run the site on http://127.0.0.1:5000
+	$(BIN)/flask --app wsgi content check || true
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+test: install system-deps ## set everything up and run all the tests
+	$(BIN)/flask --app wsgi content check
+	$(BIN)/python -m pytest
+
+install: $(INSTALLED) ## make the virtualenv with the app and its test tools
+
+$(INSTALLED): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+system-deps: ## install Debian's Chromium and fonts for the browser tests (needs root)
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	else echo "Chromium is missing and we are not root: browser tests will be skipped"; exit 0; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null
+
+check: install ## check the content folder (path:line: message per problem)
+	$(BIN)/flask --app wsgi content check
+
+bench: install ## run the benchmarks (prints figures; not part of the tests)
+	$(BIN)/python benchmarks/content_bench.py
+
+clean: ## remove the virtualenv and generated files
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""When things happen: sessions, opening hours and calendar feeds, in London time."""
