@@ -7,16 +7,16 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install system-deps check translations lint bench clean
+.PHONY: help run test install system-deps check translations extract bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-run: install ## set everything up and run the site on http://127.0.0.1:5000
+run: install translations ## set everything up and run the site on http://127.0.0.1:5000
 	$(BIN)/flask --app wsgi content check || true
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
-test: install system-deps ## set everything up and run all the tests
+test: install translations system-deps ## set everything up and run all the tests
 	$(BIN)/flask --app wsgi content check
 	$(BIN)/python -m pytest
 
@@ -42,3 +42,16 @@ bench: install ## run the benchmarks (prints figures; not part of the tests)
 
 clean: ## remove the virtualenv and generated files
 	rm -rf $(VENV) *.egg-info .pytest_cache
+
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+translations: install $(MO_FILES) ## compile the interface translations (.po -> .mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile --use-fuzzy -d translations -l $*
+
+extract: install ## extract new interface strings and merge them into every .po
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k ngettext:1,2 --no-location \
+	  --sort-output --project "Family Front Door" --msgid-bugs-address startwell@example.org \
+	  -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations

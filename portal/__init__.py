@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ROOT, config_from_environment
 
@@ -16,6 +17,9 @@ def create_app(config=None):
         instance_path=str(config.INSTANCE_DIR),
     )
     app.config.from_object(config)
+    if app.config["PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXIES,
+                                x_proto=config.PROXIES, x_host=config.PROXIES)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     from .content import web as content_web

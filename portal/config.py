@@ -39,6 +39,9 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS") or 730)
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret()
+        # How many proxies (load balancer, nginx) stand in front and set
+        # X-Forwarded-For/-Proto/-Host; 0 trusts none of those headers.
+        self.PROXIES = int(os.environ.get("PORTAL_PROXIES") or 0)
 
     # How often (seconds) a worker looks for edited content files.
     CONTENT_POLL_SECONDS = 2.0

@@ -11,6 +11,7 @@ RIGHT_TO_LEFT = {"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi"}
 # Formatting conventions where the bare language would pick another
 # country's: English dates as in the UK.
 FORMAT_LOCALES = {"en": "en_GB"}
+ONE_YEAR = 365 * 24 * 3600
 
 
 def current_language():
@@ -47,6 +48,17 @@ def init_app(app):
     def add_language(endpoint, values):
         if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
             values["lang"] = current_language()
+
+    @app.after_request
+    def remember_language(response):
+        # The language a reader last read in is the one "/" sends them to.
+        lang = g.get("lang")
+        if lang and request.cookies.get(COOKIE) != lang and response.status_code < 400:
+            response.set_cookie(
+                COOKIE, lang, max_age=ONE_YEAR, httponly=True, samesite="Lax",
+                secure=app.config["SESSION_COOKIE_SECURE"],
+            )
+        return response
 
     @app.get("/")
     def root():

@@ -1,5 +1,7 @@
 """The GET filter forms on listings and what's on (no JavaScript needed)."""
 
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 
@@ -12,10 +14,6 @@ AGE_LABELS = {
     "2-3": _l("2 to 3 years"),
     "3-5": _l("3 to 5 years"),
 }
-WEEKDAY_LABELS = (
-    _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"),
-    _l("Friday"), _l("Saturday"), _l("Sunday"),
-)
 
 
 class ListingFilters(Form):
@@ -47,6 +45,8 @@ class WhatsOnFilters(ListingFilters):
     def __init__(self, args, localities, hubs):
         super().__init__(args, localities)
         self.hub.choices = [("", _l("Any place"))] + [(h.id, h.title) for h in hubs]
+        # Day names from Babel's locale data, in the reader's language.
+        names = get_day_names("wide", locale=get_locale())
         self.day.choices = [("", _l("Any day"))] + [
-            (str(index), label) for index, label in enumerate(WEEKDAY_LABELS)
+            (str(index), names[index]) for index in range(7)
         ]
