@@ -25,6 +25,9 @@ def create_app(config=None):
     from .content import web as content_web
     content_web.init_app(app)
 
+    from .search import service as search_service
+    search_service.init_app(app)
+
     from .extensions import csrf
     from .i18n import locale
     csrf.init_app(app)
@@ -35,12 +38,16 @@ def create_app(config=None):
 
     from .ops import bp as ops_bp
     from .public import bp as public_bp
+    from .search.views import bp as search_bp
     app.register_blueprint(ops_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(search_bp)
 
     from . import errors
     errors.init_app(app)
 
     from .content.cli import content_cli
+    from .search.cli import search_cli
     app.cli.add_command(content_cli)
+    app.cli.add_command(search_cli)
     return app

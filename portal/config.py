@@ -45,6 +45,10 @@ class Config:
 
     # How often (seconds) a worker looks for edited content files.
     CONTENT_POLL_SECONDS = 2.0
+    # Who builds the search index when content changes: a separate process
+    # (web workers never write to it), "inline" (tests) or "off".
+    SEARCH_REBUILD = "process"
+    SEARCH_PAGE_SIZE = 10
     # What's on shows this many days ahead.
     WHATS_ON_DAYS = 28
     MAX_CONTENT_LENGTH = 64 * 1024
@@ -87,6 +91,7 @@ class TestConfig(Config):
     STRICT_TEMPLATES = True
     # Checked on every request in tests so an edit is seen at once.
     CONTENT_POLL_SECONDS = 0.0
+    SEARCH_REBUILD = "inline"
 
     def __init__(self, **overrides):
         super().__init__()

@@ -5,6 +5,7 @@ size, so noticing one edited file among a thousand re-reads only that file.
 """
 
 import datetime
+import hashlib
 import os
 import re
 from dataclasses import dataclass, replace
@@ -95,6 +96,9 @@ class ContentLoader:
             pages=MappingProxyType(pages),
             problems=tuple(problems),
             files=len(stamps),
+            fingerprint=hashlib.sha256(repr(
+                [(os.path.relpath(p, self.root), m, n) for p, m, n in stamps]
+            ).encode()).hexdigest(),
             loaded_at=datetime.datetime.now(datetime.timezone.utc),
         )
 

@@ -22,6 +22,7 @@ class Snapshot:
     problems: tuple
     files: int
     loaded_at: datetime.datetime
+    fingerprint: str  # changes whenever any content file changes
 
     @property
     def default_language(self):

@@ -1,0 +1,1 @@
+"""Which locality team covers a family's postcode."""

@@ -1,0 +1,229 @@
+"""Our one door to Whoosh: the schema, building an index, and searching it.
+
+Nothing else in the project imports Whoosh. Callers pass plain values in
+and get plain records out.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import highlight, index
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.query import And, FuzzyTerm, Not, Or, Prefix, Term
+from whoosh.sorting import FieldFacet
+
+from .analysis import CJK, analyzer, spelling_analyzer
+
+ALL = "all"  # indexed for a page with no localities or ages: it serves every one
+FIELDS = ("title", "about", "body")
+BOOSTS = {"title": 4.0, "about": 2.0, "body": 1.0}
+RAW_WORD = re.compile(
+    rf"[{CJK}]+|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u0980-\u09ff\u200c\u200d]+"
+    r"(?:['’]\w+)*"
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One page in one language, as the index sees it."""
+
+    lang: str
+    section: str
+    page_id: str
+    title: str
+    about: str  # summary and topics
+    body: str  # body text, venue, localities
+    localities: tuple
+    ages: tuple
+    languages: tuple  # every language this page is written in
+
+
+@dataclass(frozen=True)
+class Hit:
+    lang: str
+    section: str
+    page_id: str
+    snippet: str | None  # HTML with <mark>, escaped by Whoosh
+
+
+@dataclass
+class Results:
+    hits: list = field(default_factory=list)
+    total: int = 0
+    sections: dict = field(default_factory=dict)  # section -> count, before the section filter
+    all_words: bool = True  # False when no page had every word and we fell back to any
+    suggestion: str | None = None
+
+
+def schema(languages):
+    fields = {
+        "key": ID(stored=True, unique=True),
+        "lang": ID(stored=True),
+        "section": ID(stored=True, sortable=True),
+        "page_id": ID(stored=True),
+        "localities": KEYWORD,
+        "ages": KEYWORD,
+        "languages": KEYWORD,
+        "spelling": TEXT(analyzer=spelling_analyzer(), phrase=False),
+    }
+    for lang in languages:
+        for name in FIELDS:
+            fields[f"{name}_{lang}"] = TEXT(analyzer=analyzer(lang), field_boost=BOOSTS[name])
+    return Schema(**fields)
+
+
+def build(folder, documents, languages):
+    """Write a complete index of ``documents`` into an empty folder."""
+    ix = index.create_in(str(folder), schema(languages))
+    writer = ix.writer(limitmb=128)
+    for doc in documents:
+        writer.add_document(
+            key=f"{doc.lang}/{doc.section}/{doc.page_id}",
+            lang=doc.lang, section=doc.section, page_id=doc.page_id,
+            localities=" ".join(doc.localities) or ALL,
+            ages=" ".join(doc.ages) or ALL,
+            languages=" ".join(doc.languages),
+            spelling=f"{doc.title} {doc.about} {doc.body}",
+            **{f"title_{doc.lang}": doc.title, f"about_{doc.lang}": doc.about,
+               f"body_{doc.lang}": doc.body},
+        )
+    writer.commit(optimize=True)  # one segment: the fastest to search
+
+
+class Index:
+    """An open index generation and a searcher kept for reuse."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self._ix = index.open_dir(str(folder))
+        self._searcher = self._ix.searcher()
+        self.languages = {name.rsplit("_", 1)[1] for name in self._ix.schema.names()
+                          if name.startswith("title_")}
+
+    def close(self):
+        self._searcher.close()
+
+    def search(self, text, lang, synonyms=None, section=None, locality=None, age=None,
+               page=1, per_page=10, texts=None):
+        """Find pages for ``text``: the reader's language first, then English.
+
+        ``texts(lang, section, page_id)`` returns the plain text to cut a
+        snippet from (kept out of the index to keep it small).
+        """
+        lang = lang if lang in self.languages else "en"
+        sides = [(lang, And([Term("lang", lang)]))]
+        if lang != "en":
+            # English pages not yet translated into the reader's language.
+            sides.append(("en", And([Term("lang", "en"), Not(Term("languages", lang))])))
+        narrowing = [_either("localities", locality), _either("ages", age)]
+        results = Results()
+        for all_words in (True, False):
+            found = []
+            for side_lang, scope in sides:
+                query = _query(text, side_lang, synonyms or {}, all_words)
+                if query is None:
+                    continue
+                where = And([scope] + [n for n in narrowing if n is not None])
+                grouped = self._searcher.search(query, filter=where, limit=1,
+                                                groupedby=FieldFacet("section"))
+                for name, docs in grouped.groups("section").items():
+                    results.sections[name] = results.sections.get(name, 0) + len(docs)
+                if section:
+                    where = And([where, Term("section", section)])
+                found.append((side_lang, self._searcher.search(query, filter=where, limit=None)))
+            if results.sections or not all_words:
+                results.all_words = all_words
+                break
+        ordered = [(side_lang, hit) for side_lang, hits in found for hit in hits]
+        results.total = len(ordered)
+        start = (max(page, 1) - 1) * per_page
+        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        for side_lang, hit in ordered[start:start + per_page]:
+            hit.results.formatter = formatter
+            snippet = None
+            if texts:
+                body = texts(hit["lang"], hit["section"], hit["page_id"])
+                snippet = hit.highlights(f"body_{side_lang}", text=body, top=2) or None
+            results.hits.append(Hit(hit["lang"], hit["section"], hit["page_id"], snippet))
+        if not results.total or not results.all_words:
+            results.suggestion = self.suggest(text)
+        return results
+
+    def suggest(self, text):
+        """Return the query with unknown words replaced by close known ones, or None."""
+        corrector = self._searcher.corrector("spelling")
+        reader = self._searcher.reader()
+        changed, words = False, []
+        for match in RAW_WORD.finditer(text.lower()):
+            word = match.group(0)
+            if len(word) >= 3 and (("spelling", word) not in reader):
+                options = corrector.suggest(word, limit=1, maxdist=2 if len(word) >= 6 else 1)
+                if options:
+                    word, changed = options[0], True
+            words.append(word)
+        return " ".join(words) if changed else None
+
+
+def _either(fieldname, value):
+    """Match pages for ``value`` and pages for everyone."""
+    return Or([Term(fieldname, value), Term(fieldname, ALL)]) if value else None
+
+
+def _terms(word, lang):
+    return [token.text for token in analyzer(lang)(word, mode="query")]
+
+
+def _term_clause(lang, term, last):
+    """Match one analysed term in every text field, forgiving typos."""
+    options = []
+    for name in FIELDS:
+        fieldname = f"{name}_{lang}"
+        options.append(Term(fieldname, term))
+        if len(term) >= 4 and not re.match(f"[{CJK}]", term):
+            options.append(FuzzyTerm(fieldname, term, boost=0.5, prefixlength=1,
+                                     maxdist=2 if len(term) >= 8 else 1))
+        if last and len(term) >= 2:
+            options.append(Prefix(fieldname, term, boost=0.7))
+    return Or(options)
+
+
+def _phrase_clause(phrase, lang, last):
+    """All the terms of a word or phrase (CJK yields several bigrams)."""
+    terms = _terms(phrase, lang)
+    if not terms:
+        return None
+    clauses = [_term_clause(lang, t, last and i == len(terms) - 1) for i, t in enumerate(terms)]
+    return clauses[0] if len(clauses) == 1 else And(clauses)
+
+
+def _query(text, lang, synonyms, all_words):
+    """Build the query: words ANDed (or ORed), synonym groups as alternatives."""
+    text = " ".join(text.lower().split())
+    clauses = []
+    for group in _synonym_groups(text, synonyms):
+        options = [c for c in (_phrase_clause(p, lang, False) for p in group) if c is not None]
+        if options:
+            clauses.append(Or(options))
+        for phrase in group:
+            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+    words = RAW_WORD.findall(text)
+    ends_mid_word = bool(words) and not text.endswith(" ")
+    for index_, word in enumerate(words):
+        clause = _phrase_clause(word, lang, ends_mid_word and index_ == len(words) - 1)
+        if clause is not None:
+            clauses.append(clause)
+    if not clauses:
+        return None
+    return And(clauses) if all_words else Or(clauses)
+
+
+def _synonym_groups(text, synonyms):
+    """Return each synonym group (service word + everyday words) the text mentions."""
+    groups = []
+    for service, everyday in synonyms.items():
+        group = (service, *everyday)
+        for phrase in sorted(group, key=len, reverse=True):
+            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+                groups.append(group)
+                break
+    return groups

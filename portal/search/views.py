@@ -1,0 +1,65 @@
+"""The search page: /<lang>/search?q=..., a plain GET form."""
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from wtforms import SearchField, SelectField
+
+from ..content.web import snapshot
+from ..i18n.locale import current_language
+from ..localities.routing import find_postcode, route
+from ..public.filters import ListingFilters
+from ..public.views import SECTION_NAMES
+from .service import search_service
+
+bp = Blueprint("search", __name__, url_prefix="/<lang>")
+MAX_QUERY = 200  # characters; a longer query is cut, never an error
+POPULAR = [("health-visiting", "when-to-call-whom"), ("groups", "stay-and-play-brinnington"),
+           ("health-visiting", "baby-clinics"), ("health-visiting", "feeding-your-baby"),
+           ("epec", "being-a-parent-adswood")]
+
+
+class SearchFilters(ListingFilters):
+    q = SearchField(_l("Search"))
+    section = SelectField(_l("Type of service"), default="")
+
+    def __init__(self, args, localities):
+        super().__init__(args, localities)
+        self.section.choices = [("", _l("All types"))] + [
+            (key, name) for key, name in SECTION_NAMES.items() if name
+        ]
+
+
+@bp.get("/search")
+def search():
+    content = snapshot()
+    lang = current_language()
+    form = SearchFilters(request.args, content.localities)
+    text = " ".join((form.q.data or "").split())[:MAX_QUERY]
+    locality = form.chosen(form.locality)
+    rest, postcode = find_postcode(text)
+    place = None
+    if postcode:
+        # "baby groups near SK5": the postcode becomes the area filter.
+        text, place = rest, route(content.localities, postcode)
+        if not place.outside_area and place.team.id != content.localities.triage:
+            locality = locality or place.team.id
+    try:
+        page_number = max(1, min(int(request.args.get("page", 1)), 1000))
+    except ValueError:
+        page_number = 1
+    results, index = None, search_service().index()
+    if text and index is not None:
+        results = index.search(
+            text, lang, synonyms=content.synonyms, section=form.chosen(form.section),
+            locality=locality, age=form.chosen(form.age), page=page_number,
+            per_page=current_app.config["SEARCH_PAGE_SIZE"],
+            texts=lambda l, s, i: content.page(l, s, i).body_text,
+        )
+    hits = [(content.page(hit.lang, hit.section, hit.page_id), hit) for hit in results.hits] if results else []
+    popular = [content.page(lang, s, i) for s, i in POPULAR if content.page(lang, s, i)]
+    return render_template(
+        "search/search.html", form=form, query=text, results=results, hits=hits,
+        page_number=page_number, per_page=current_app.config["SEARCH_PAGE_SIZE"],
+        place=place, postcode=postcode, locality=locality, popular=popular,
+        section_names=SECTION_NAMES, index_ready=index is not None,
+    )
