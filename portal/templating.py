@@ -4,12 +4,15 @@ import hashlib
 from functools import lru_cache
 
 from flask import current_app, url_for
-from babel.dates import get_day_names
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from babel.dates import format_skeleton, get_day_names
+from flask_babel import format_date, format_time, get_locale
 from jinja2 import StrictUndefined
+from markupsafe import Markup, escape
 
 from .config import ROOT
 from .content.web import snapshot
+from .i18n.locale import current_language
+from .timetable.sessions import LONDON
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -22,6 +25,14 @@ def _fingerprint(filename):
 def asset_url(filename):
     """Return a static file's URL with a content hash, so it can be cached for a year."""
     return url_for("static", filename=filename, v=_fingerprint(filename))
+
+
+def in_english(value):
+    """Mark text that is always English (addresses, facts from the English
+    file) so screen readers pronounce it as English on a translated page."""
+    if current_language() == "en":
+        return escape(value)
+    return Markup('<span lang="en" dir="ltr">%s</span>') % value
 
 
 def ask_for_help_url():
@@ -43,11 +54,16 @@ def init_app(app):
     else:
         app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters.update(
-        day=lambda d: format_date(d, "EEEE d MMMM"),
-        date=lambda d: format_date(d, "d MMMM yyyy"),
+        # Skeletons, not fixed patterns: each locale orders day and month its
+        # own way ("Monday 30 November", "11月30日周一").
+        day=lambda d: format_skeleton("MMMMEEEEd", d, locale=get_locale()),
+        date=lambda d: format_date(d, "long"),
         time=lambda t: format_time(t, "HH:mm"),
-        datetime=lambda dt: format_datetime(dt, "EEEE d MMMM, HH:mm"),
+        datetime=lambda dt: "{} {}".format(
+            format_skeleton("MMMMEEEEd", dt.astimezone(LONDON), locale=get_locale()),
+            format_time(dt.astimezone(LONDON).time(), "HH:mm")),
         weekday=lambda index: get_day_names("wide", locale=get_locale())[index],
+        english=in_english,
     )
     app.jinja_env.globals["ask_for_help_url"] = ask_for_help_url
 

@@ -82,7 +82,7 @@ def test_hub_page_says_closed_at_the_weekend(monkeypatch, pages):
     monkeypatch.setattr("portal.public.views.now",
                         lambda: datetime.datetime(2026, 11, 29, 12, 0, tzinfo=LONDON))
     html = pages.get("public.page", section="hubs", page_id="brinnington")
-    assert text_of(html.select_one(".status")).startswith("Closed now – opens Monday 30 November, 09:00")
+    assert text_of(html.select_one(".status")).startswith("Closed now – opens Monday 30 November 09:00")
 
 
 def test_group_page_shows_when_where_and_cancellations(pages):

@@ -17,6 +17,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}}
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
+# A UK phone number's digit groups reverse in right-to-left text ("0161 496
+# 0100" would read "0100 496 0161"), so each is isolated left-to-right.
+_PHONE = re.compile(r"(?<![\w\u2066])(?:\+44\s?|0)\d{2,4}(?:[ \u00a0]\d{3,4}){1,2}(?![\w\u2069])")
+_TEXT_BETWEEN_TAGS = re.compile(r"(<[^>]+>)")
 _LINK = re.compile(r'<a href="([^"]*)"')
 _local = threading.local()
 
@@ -44,4 +48,12 @@ def render(source):
         link_rel="noopener noreferrer",
     )
     text = " ".join(unescape(_TAG.sub(" ", html)).split())
-    return html, text, has_h1, tuple(_LINK.findall(html))
+    return isolate_phone_numbers(html), text, has_h1, tuple(_LINK.findall(html))
+
+
+def isolate_phone_numbers(html):
+    """Wrap phone numbers in text (not in tags or links' addresses) in dir="ltr"."""
+    parts = _TEXT_BETWEEN_TAGS.split(html)
+    for index in range(0, len(parts), 2):  # even parts are text, odd are tags
+        parts[index] = _PHONE.sub(r'<span dir="ltr">\g<0></span>', parts[index])
+    return "".join(parts)
