@@ -28,14 +28,17 @@ class Config:
     ENV_NAME = "development"
     TESTING = False
 
-    def __init__(self):
+    def __init__(self, instance_dir=None):
         self.CONTENT_DIR = _env_path("PORTAL_CONTENT_DIR", ROOT / "content")
-        self.INSTANCE_DIR = _env_path("PORTAL_INSTANCE_DIR", ROOT / "instance")
+        self.INSTANCE_DIR = Path(instance_dir) if instance_dir else _env_path(
+            "PORTAL_INSTANCE_DIR", ROOT / "instance")
         self.DATABASE_URL = os.environ.get("DATABASE_URL") or (
             f"sqlite:///{self.INSTANCE_DIR / 'portal.db'}"
         )
         self.SMTP_URL = os.environ.get("SMTP_URL") or None
         self.MAIL_FROM = os.environ.get("MAIL_FROM") or "no-reply@example.org"
+        # Each server builds its own read-only index on local disk.
+        self.SEARCH_DIR = self.INSTANCE_DIR / "search"
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS") or 730)
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret()
@@ -91,10 +94,11 @@ class TestConfig(Config):
     STRICT_TEMPLATES = True
     # Checked on every request in tests so an edit is seen at once.
     CONTENT_POLL_SECONDS = 0.0
-    SEARCH_REBUILD = "inline"
+    # Search tests turn this to "inline"; other tests need no index.
+    SEARCH_REBUILD = "off"
 
     def __init__(self, **overrides):
-        super().__init__()
+        super().__init__(overrides.pop("INSTANCE_DIR", None))
         # A test that forgets to fake the mail server fails loudly.
         self.SMTP_URL = "smtp://you-forgot-to-mock.invalid:25"
         for key, value in overrides.items():

@@ -84,7 +84,7 @@ class BigramTokenizer(Tokenizer):
     index holds its characters in pairs ("母乳喂养" -> 母乳, 乳喂, 喂养).
     """
 
-    expression = re.compile(f"[{CJK}]+|{WORD}")
+    expression = re.compile(f"[{CJK}]+|[^\\W{CJK}]+(?:['’][^\\W{CJK}]+)*")
     cjk = re.compile(f"[{CJK}]")
 
     def __eq__(self, other):
@@ -116,7 +116,12 @@ class BigramTokenizer(Tokenizer):
                 yield token
 
 
-ENGLISH_STOPS = frozenset(stoplists["en"]) | {"near", "me", "my", "nearby", "local", "where", "how", "what"}
+# Words that say little about which service is wanted ("my baby won't sleep").
+ENGLISH_STOPS = frozenset(stoplists["en"]) | {
+    "near", "me", "my", "nearby", "local", "where", "how", "what", "wont", "won't",
+    "dont", "don't", "cant", "can't", "isnt", "isn't", "doesnt", "doesn't", "not",
+    "help", "get", "find",
+}
 
 
 def analyzer(lang):

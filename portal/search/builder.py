@@ -1,15 +1,13 @@
 """Build a new index generation from the content folder, one process at a time.
 
 Run by `flask search rebuild`, and by a web worker as a separate process
-(`python -m portal.search.builder CONTENT INSTANCE`) when content changes:
+(`python -m portal.search.builder CONTENT_DIR SEARCH_DIR`) when content changes:
 web workers themselves never write to the index.
 """
 
 import logging
 import subprocess
 import sys
-from pathlib import Path
-
 from ..content.loader import ContentLoader
 from . import engine
 from .documents import documents
@@ -18,16 +16,12 @@ from .generations import Generations
 log = logging.getLogger(__name__)
 
 
-def search_folder(instance_dir):
-    return Path(instance_dir) / "search"
-
-
-def rebuild(content_dir, instance_dir, snapshot=None, force=False):
+def rebuild(content_dir, search_dir, snapshot=None, force=False):
     """Build a generation unless the current one already matches the content.
 
     Returns the new generation's folder, or None when nothing was needed.
     """
-    generations = Generations(search_folder(instance_dir))
+    generations = Generations(search_dir)
     with generations.lock():
         snapshot = snapshot or ContentLoader(content_dir).load()
         if not force and generations.fingerprint() == snapshot.fingerprint:
@@ -40,10 +34,10 @@ def rebuild(content_dir, instance_dir, snapshot=None, force=False):
         return folder
 
 
-def rebuild_in_background(content_dir, instance_dir):
+def rebuild_in_background(content_dir, search_dir):
     """Start a builder process and return at once (it waits for the lock itself)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "portal.search.builder", str(content_dir), str(instance_dir)],
+        [sys.executable, "-m", "portal.search.builder", str(content_dir), str(search_dir)],
         stdin=subprocess.DEVNULL, start_new_session=True,
     )
 

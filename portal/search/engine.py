@@ -204,7 +204,7 @@ def _query(text, lang, synonyms, all_words):
         options = [c for c in (_phrase_clause(p, lang, False) for p in group) if c is not None]
         if options:
             clauses.append(Or(options))
-        for phrase in group:
+        for phrase in sorted(group, key=len, reverse=True):  # "speech delay" before "speech"
             text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
     words = RAW_WORD.findall(text)
     ends_mid_word = bool(words) and not text.endswith(" ")

@@ -6,7 +6,7 @@ import threading
 
 from flask import current_app
 
-from .builder import rebuild, rebuild_in_background, search_folder
+from .builder import rebuild, rebuild_in_background
 from .engine import Index
 from .generations import Generations
 
@@ -14,11 +14,11 @@ log = logging.getLogger(__name__)
 
 
 class SearchService:
-    def __init__(self, content_dir, instance_dir, mode):
+    def __init__(self, content_dir, search_dir, mode):
         self.content_dir = content_dir
-        self.instance_dir = instance_dir
+        self.search_dir = search_dir
         self.mode = mode  # "process" on servers, "inline" in tests, "off"
-        self.generations = Generations(search_folder(instance_dir))
+        self.generations = Generations(search_dir)
         self._local = threading.local()
 
     def index(self):
@@ -44,14 +44,14 @@ class SearchService:
         if self.mode == "off" or self.generations.fingerprint() == snapshot.fingerprint:
             return
         if self.mode == "inline":
-            rebuild(self.content_dir, self.instance_dir, snapshot=snapshot)
+            rebuild(self.content_dir, self.search_dir, snapshot=snapshot)
         else:
-            rebuild_in_background(self.content_dir, self.instance_dir)
+            rebuild_in_background(self.content_dir, self.search_dir)
 
 
 def init_app(app):
     store = app.extensions["content"]
-    service = SearchService(app.config["CONTENT_DIR"], app.config["INSTANCE_DIR"],
+    service = SearchService(app.config["CONTENT_DIR"], app.config["SEARCH_DIR"],
                             app.config["SEARCH_REBUILD"])
     app.extensions["search"] = service
     store.listeners.append(service.content_changed)

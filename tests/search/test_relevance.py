@@ -1,0 +1,98 @@
+"""A parent finds the right service in the first three results.
+
+Each row: the reader's language, what they typed, the page that must be in
+the top three. This table fails when ranking regresses.
+"""
+
+import pytest
+
+RELEVANCE = [
+    # typos
+    ("en", "helth visiter", "health-visiting/your-health-visiting-team"),
+    ("en", "babby masage", "groups/baby-massage-reddish"),
+    ("en", "brinington", "hubs/brinnington"),
+    ("en", "sleap", "health-visiting/sleep"),
+    ("en", "vacinations", "health-visiting/vitamins-and-immunisations"),
+    ("en", "pregnent", "groups/bumps-and-babies-adswood"),
+    # abbreviations and everyday words (synonyms.yml)
+    ("en", "HV", "health-visiting/your-health-visiting-team"),
+    ("en", "weigh in", "health-visiting/baby-clinics"),
+    ("en", "baby weighing", "health-visiting/baby-clinics"),
+    ("en", "breast feeding", "health-visiting/feeding-your-baby"),
+    ("en", "formula", "health-visiting/feeding-your-baby"),
+    ("en", "parenting course", "epec/being-a-parent-adswood"),
+    ("en", "parenting class", "epec/being-a-parent-adswood"),
+    ("en", "tantrums", "epec/being-a-parent-adswood"),
+    ("en", "playgroup brinnington", "groups/stay-and-play-brinnington"),
+    ("en", "toddler group reddish", "groups/stay-and-play-reddish"),
+    ("en", "childrens centre adswood", "hubs/adswood"),
+    ("en", "fathers", "groups/dads-stay-and-play"),
+    ("en", "speech delay", "groups/chatter-matters-adswood"),
+    ("en", "postnatal depression", "health-visiting/perinatal-mental-health"),
+    ("en", "low mood", "health-visiting/perinatal-mental-health"),
+    ("en", "jabs", "health-visiting/vitamins-and-immunisations"),
+    ("en", "2 year check", "health-visiting/2-year-review"),
+    ("en", "weaning", "health-visiting/feeding-your-baby"),
+    # plural and singular, stems
+    ("en", "health visitors", "health-visiting/your-health-visiting-team"),
+    ("en", "baby clinics", "health-visiting/baby-clinics"),
+    ("en", "groups for dads", "groups/dads-stay-and-play"),
+    ("en", "massages", "groups/baby-massage-reddish"),
+    # plain words and names
+    ("en", "baby massage", "groups/baby-massage-reddish"),
+    ("en", "stay and play", "groups/stay-and-play-brinnington"),
+    ("en", "EPEC", "epec/being-a-parent-adswood"),
+    ("en", "baby and us", "epec/baby-and-us-reddish"),
+    ("en", "sleep", "health-visiting/sleep"),
+    ("en", "baby wont sleep", "health-visiting/sleep"),
+    ("en", "new birth visit", "health-visiting/new-birth-visit"),
+    ("en", "6 week check", "health-visiting/6-8-week-review"),
+    ("en", "antenatal", "health-visiting/antenatal-contact"),
+    ("en", "vitamin d", "health-visiting/vitamins-and-immunisations"),
+    ("en", "portage", "groups/portage-play-belmont"),
+    ("en", "messy play", "groups/messy-play-reddish"),
+    ("en", "polish group", "groups/polish-stay-and-play"),
+    ("en", "privacy", "pages/privacy"),
+    ("en", "when to call 999", "health-visiting/when-to-call-whom"),
+    ("en", "high temperature", "health-visiting/when-to-call-whom"),
+    ("en", "opening times reddish", "hubs/reddish"),
+    # the last word half typed
+    ("en", "stay and pla", "groups/stay-and-play-brinnington"),
+    ("en", "breastfe", "health-visiting/feeding-your-baby"),
+    # other languages
+    ("pl", "karmienie piersią", "health-visiting/feeding-your-baby"),
+    ("pl", "sen dziecka", "health-visiting/sleep"),
+    ("pl", "pielęgniarka środowiskowa", "health-visiting/your-health-visiting-team"),
+    ("pl", "zabawa", "groups/polish-stay-and-play"),
+    ("ur", "نیند", "health-visiting/sleep"),
+    ("ur", "ہیلتھ وزیٹر", "health-visiting/your-health-visiting-team"),
+    ("ur", "دودھ پلانا", "health-visiting/feeding-your-baby"),
+    ("ar", "النوم", "health-visiting/sleep"),
+    ("ar", "الرضاعة الطبيعية", "health-visiting/feeding-your-baby"),
+    ("bn", "ঘুম", "health-visiting/sleep"),
+    ("zh", "睡眠", "health-visiting/sleep"),
+    ("zh", "母乳喂养", "health-visiting/feeding-your-baby"),
+]
+
+
+@pytest.mark.parametrize("lang, query, expected", RELEVANCE,
+                         ids=[f"{lang}:{query}" for lang, query, _ in RELEVANCE])
+def test_the_right_page_is_in_the_top_three(index, shipped, lang, query, expected):
+    results = index.search(query, lang, synonyms=shipped.synonyms)
+    top = [f"{hit.section}/{hit.page_id}" for hit in results.hits[:3]]
+    assert expected in top, top
+
+
+def test_the_table_is_big_enough():
+    assert len(RELEVANCE) >= 40
+
+
+@pytest.mark.parametrize("lang", ["pl", "ur", "ar", "bn", "zh"])
+def test_the_readers_language_comes_first_then_untranslated_english(index, shipped, lang):
+    results = index.search("stay and play", lang, synonyms=shipped.synonyms, per_page=100)
+    languages = [hit.lang for hit in results.hits]
+    assert languages == sorted(languages, key=lambda l: l != lang)
+    # An English page appears only where there is no translation.
+    for hit in results.hits:
+        if hit.lang == "en":
+            assert (lang, hit.section, hit.page_id) not in shipped.pages
