@@ -7,6 +7,7 @@ indexes, so a rebuild follows any change here.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import snowballstemmer
 from whoosh.analysis import (
@@ -37,6 +38,8 @@ ARABIC_FOLD = str.maketrans({
     "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
 })
 _stemmers = {}
+_stems = {}  # (language, word) -> stem: the pure-Python stemmer is the slow part
+MAX_CACHED_STEMS = 200_000
 
 
 class SnowballFilter(Filter):
@@ -54,7 +57,13 @@ class SnowballFilter(Filter):
             stemmer = _stemmers[self.language] = snowballstemmer.stemmer(self.language)
         for token in tokens:
             if not token.stopped:
-                token.text = stemmer.stemWord(token.text)
+                key = (self.language, token.text)
+                stem = _stems.get(key)
+                if stem is None:
+                    stem = stemmer.stemWord(token.text)
+                    if len(_stems) < MAX_CACHED_STEMS:
+                        _stems[key] = stem
+                token.text = stem
             yield token
 
 
@@ -124,8 +133,9 @@ ENGLISH_STOPS = frozenset(stoplists["en"]) | {
 }
 
 
+@lru_cache(maxsize=None)
 def analyzer(lang):
-    """Return the analyser for a language's text."""
+    """Return the analyser for a language's text (shared: analysers keep no state)."""
     if lang == "en":
         return (RegexTokenizer(WORD) | LowercaseFilter()
                 | StopFilter(stoplist=ENGLISH_STOPS, minsize=1) | SnowballFilter("english"))

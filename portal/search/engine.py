@@ -17,6 +17,7 @@ from .analysis import CJK, analyzer, spelling_analyzer
 ALL = "all"  # indexed for a page with no localities or ages: it serves every one
 FIELDS = ("title", "about", "body")
 BOOSTS = {"title": 4.0, "about": 2.0, "body": 1.0}
+SNIPPET_SOURCE = 3000  # characters of a page searched for a snippet
 RAW_WORD = re.compile(
     rf"[{CJK}]+|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u0980-\u09ff\u200c\u200d]+"
     r"(?:['’]\w+)*"
@@ -111,43 +112,99 @@ class Index:
         snippet from (kept out of the index to keep it small).
         """
         lang = lang if lang in self.languages else "en"
-        sides = [(lang, And([Term("lang", lang)]))]
+        sides = [(lang, Term("lang", lang))]
         if lang != "en":
             # English pages not yet translated into the reader's language.
             sides.append(("en", And([Term("lang", "en"), Not(Term("languages", lang))])))
-        narrowing = [_either("localities", locality), _either("ages", age)]
+        narrowing = [n for n in (_either("localities", locality), _either("ages", age)) if n]
+        start = (max(page, 1) - 1) * per_page
+        wanted = start + per_page
         results = Results()
         for all_words in (True, False):
             found = []
             for side_lang, scope in sides:
-                query = _query(text, side_lang, synonyms or {}, all_words)
+                query = self._query(text, side_lang, synonyms or {}, all_words)
                 if query is None:
                     continue
-                where = And([scope] + [n for n in narrowing if n is not None])
-                grouped = self._searcher.search(query, filter=where, limit=1,
-                                                groupedby=FieldFacet("section"))
-                for name, docs in grouped.groups("section").items():
+                where = And([scope, *narrowing])
+                hits = self._searcher.search(query, filter=where, limit=wanted,
+                                             groupedby=FieldFacet("section"))
+                for name, docs in hits.groups("section").items():
                     results.sections[name] = results.sections.get(name, 0) + len(docs)
                 if section:
-                    where = And([where, Term("section", section)])
-                found.append((side_lang, self._searcher.search(query, filter=where, limit=None)))
+                    hits = self._searcher.search(
+                        query, filter=And([where, Term("section", section)]), limit=wanted)
+                found.append((side_lang, hits))
             if results.sections or not all_words:
                 results.all_words = all_words
                 break
+        results.total = sum(len(hits) for _, hits in found)
         ordered = [(side_lang, hit) for side_lang, hits in found for hit in hits]
-        results.total = len(ordered)
-        start = (max(page, 1) - 1) * per_page
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        for side_lang, hit in ordered[start:start + per_page]:
-            hit.results.formatter = formatter
+        for side_lang, hit in ordered[start:wanted]:
             snippet = None
             if texts:
-                body = texts(hit["lang"], hit["section"], hit["page_id"])
+                hit.results.formatter = formatter
+                body = texts(hit["lang"], hit["section"], hit["page_id"])[:SNIPPET_SOURCE]
                 snippet = hit.highlights(f"body_{side_lang}", text=body, top=2) or None
             results.hits.append(Hit(hit["lang"], hit["section"], hit["page_id"], snippet))
         if not results.total or not results.all_words:
             results.suggestion = self.suggest(text)
         return results
+
+    def _known(self, lang, term):
+        reader = self._searcher.reader()
+        return any((f"{name}_{lang}", term) in reader for name in FIELDS)
+
+    def _term_clause(self, lang, term, last, forgiving=True):
+        """Match one analysed term in every text field.
+
+        Typos are forgiven only for a term the index does not know (a known
+        word needs no guessing, and fuzzy matching is the costly part), and
+        the last word typed also matches as a prefix while it is unknown.
+        """
+        unknown = forgiving and not self._known(lang, term)
+        options = []
+        for name in FIELDS:
+            fieldname = f"{name}_{lang}"
+            options.append(Term(fieldname, term))
+            if unknown and len(term) >= 4 and not re.match(f"[{CJK}]", term):
+                options.append(FuzzyTerm(fieldname, term, boost=0.5, prefixlength=1,
+                                         maxdist=2 if len(term) >= 8 else 1))
+            if unknown and last and len(term) >= 2:
+                options.append(Prefix(fieldname, term, boost=0.7))
+        return Or(options)
+
+    def _phrase_clause(self, phrase, lang, last, forgiving=True):
+        """All the terms of a word or phrase (CJK yields several bigrams)."""
+        terms = _terms(phrase, lang)
+        if not terms:
+            return None
+        clauses = [self._term_clause(lang, t, last and i == len(terms) - 1, forgiving)
+                   for i, t in enumerate(terms)]
+        return clauses[0] if len(clauses) == 1 else And(clauses)
+
+    def _query(self, text, lang, synonyms, all_words):
+        """Build the query: words ANDed (or ORed), synonym groups as alternatives."""
+        text = " ".join(text.lower().split())
+        clauses = []
+        for group in _synonym_groups(text, synonyms):
+            # The editors' words are spelt right: no typo matching for them.
+            options = [c for c in (self._phrase_clause(p, lang, False, False) for p in group)
+                       if c is not None]
+            if options:
+                clauses.append(Or(options))
+            for phrase in sorted(group, key=len, reverse=True):  # "speech delay" before "speech"
+                text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+        words = RAW_WORD.findall(text)
+        ends_mid_word = bool(words) and not text.endswith(" ")
+        for index_, word in enumerate(words):
+            clause = self._phrase_clause(word, lang, ends_mid_word and index_ == len(words) - 1)
+            if clause is not None:
+                clauses.append(clause)
+        if not clauses:
+            return None
+        return And(clauses) if all_words else Or(clauses)
 
     def suggest(self, text):
         """Return the query with unknown words replaced by close known ones, or None."""
@@ -171,50 +228,6 @@ def _either(fieldname, value):
 
 def _terms(word, lang):
     return [token.text for token in analyzer(lang)(word, mode="query")]
-
-
-def _term_clause(lang, term, last):
-    """Match one analysed term in every text field, forgiving typos."""
-    options = []
-    for name in FIELDS:
-        fieldname = f"{name}_{lang}"
-        options.append(Term(fieldname, term))
-        if len(term) >= 4 and not re.match(f"[{CJK}]", term):
-            options.append(FuzzyTerm(fieldname, term, boost=0.5, prefixlength=1,
-                                     maxdist=2 if len(term) >= 8 else 1))
-        if last and len(term) >= 2:
-            options.append(Prefix(fieldname, term, boost=0.7))
-    return Or(options)
-
-
-def _phrase_clause(phrase, lang, last):
-    """All the terms of a word or phrase (CJK yields several bigrams)."""
-    terms = _terms(phrase, lang)
-    if not terms:
-        return None
-    clauses = [_term_clause(lang, t, last and i == len(terms) - 1) for i, t in enumerate(terms)]
-    return clauses[0] if len(clauses) == 1 else And(clauses)
-
-
-def _query(text, lang, synonyms, all_words):
-    """Build the query: words ANDed (or ORed), synonym groups as alternatives."""
-    text = " ".join(text.lower().split())
-    clauses = []
-    for group in _synonym_groups(text, synonyms):
-        options = [c for c in (_phrase_clause(p, lang, False) for p in group) if c is not None]
-        if options:
-            clauses.append(Or(options))
-        for phrase in sorted(group, key=len, reverse=True):  # "speech delay" before "speech"
-            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
-    words = RAW_WORD.findall(text)
-    ends_mid_word = bool(words) and not text.endswith(" ")
-    for index_, word in enumerate(words):
-        clause = _phrase_clause(word, lang, ends_mid_word and index_ == len(words) - 1)
-        if clause is not None:
-            clauses.append(clause)
-    if not clauses:
-        return None
-    return And(clauses) if all_words else Or(clauses)
 
 
 def _synonym_groups(text, synonyms):
