@@ -1,0 +1,1 @@
+"""Browser tests: Debian's Chromium, axe, keyboard and reflow checks."""
