@@ -1,19 +1,40 @@
 """Build a new index generation from the content folder, one process at a time.
 
 Run by `flask search rebuild`, and by a web worker as a separate process
-(`python -m portal.search.builder CONTENT_DIR SEARCH_DIR`) when content changes:
-web workers themselves never write to the index.
+(`python -m portal.search.builder CONTENT_DIR SEARCH_DIR`) when content
+changes: web workers themselves never write to the index.
+
+When only a few pages changed, the current generation is copied and just
+those pages are replaced in the copy, so an edit is searchable in about a
+second even with thousands of pages; the live generation is never written.
 """
 
+import hashlib
+import json
 import logging
+import shutil
 import subprocess
 import sys
+
 from ..content.loader import ContentLoader
 from . import engine
 from .documents import documents
-from .generations import Generations
+from .generations import FINGERPRINT, Generations
 
 log = logging.getLogger(__name__)
+MANIFEST = "documents.json"  # key -> hash of each document, and the languages
+INCREMENTAL_SHARE = 0.2  # above this share of changed pages, build afresh
+
+
+def _digest(doc):
+    return hashlib.sha256(repr(doc).encode()).hexdigest()[:16]
+
+
+def _manifest(folder):
+    try:
+        return json.loads((folder / MANIFEST).read_text())
+    except (FileNotFoundError, ValueError, TypeError):
+        return None
 
 
 def rebuild(content_dir, search_dir, snapshot=None, force=False):
@@ -26,11 +47,32 @@ def rebuild(content_dir, search_dir, snapshot=None, force=False):
         snapshot = snapshot or ContentLoader(content_dir).load()
         if not force and generations.fingerprint() == snapshot.fingerprint:
             return None
+        docs = {doc.key: doc for doc in documents(snapshot)}
+        digests = {key: _digest(doc) for key, doc in docs.items()}
+        languages = list(snapshot.site.languages)
+        previous = generations.current()
+        old = _manifest(previous) if previous and not force else None
         folder = generations.new()
-        engine.build(folder, documents(snapshot), snapshot.site.languages)
+        few = None
+        if old and old["languages"] == languages:
+            changed = [docs[k] for k, d in digests.items() if old["documents"].get(k) != d]
+            removed = [k for k in old["documents"] if k not in digests]
+            if len(changed) + len(removed) <= INCREMENTAL_SHARE * max(len(docs), 1):
+                few = changed, removed
+        if few:
+            changed, removed = few
+            for item in previous.iterdir():
+                if item.is_file() and item.name not in (FINGERPRINT, MANIFEST):
+                    shutil.copy2(item, folder / item.name)
+            engine.update(folder, changed, removed)
+            how = f"updated {len(changed)} and removed {len(removed)} of {len(docs)} pages"
+        else:
+            engine.build(folder, docs.values(), languages)
+            how = f"built {len(docs)} pages"
+        (folder / MANIFEST).write_text(json.dumps({"languages": languages, "documents": digests}))
         generations.publish(folder, snapshot.fingerprint)
         generations.discard_old()
-        log.info("search index built: %d pages", len(snapshot.pages))
+        log.info("search index %s", how)
         return folder
 
 

@@ -38,6 +38,10 @@ class Document:
     ages: tuple
     languages: tuple  # every language this page is written in
 
+    @property
+    def key(self):
+        return f"{self.lang}/{self.section}/{self.page_id}"
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -73,22 +77,36 @@ def schema(languages):
     return Schema(**fields)
 
 
+def _fields(doc):
+    return dict(
+        key=doc.key, lang=doc.lang, section=doc.section, page_id=doc.page_id,
+        localities=" ".join(doc.localities) or ALL,
+        ages=" ".join(doc.ages) or ALL,
+        languages=" ".join(doc.languages),
+        spelling=f"{doc.title} {doc.about} {doc.body}",
+        **{f"title_{doc.lang}": doc.title, f"about_{doc.lang}": doc.about,
+           f"body_{doc.lang}": doc.body},
+    )
+
+
 def build(folder, documents, languages):
     """Write a complete index of ``documents`` into an empty folder."""
     ix = index.create_in(str(folder), schema(languages))
     writer = ix.writer(limitmb=128)
     for doc in documents:
-        writer.add_document(
-            key=f"{doc.lang}/{doc.section}/{doc.page_id}",
-            lang=doc.lang, section=doc.section, page_id=doc.page_id,
-            localities=" ".join(doc.localities) or ALL,
-            ages=" ".join(doc.ages) or ALL,
-            languages=" ".join(doc.languages),
-            spelling=f"{doc.title} {doc.about} {doc.body}",
-            **{f"title_{doc.lang}": doc.title, f"about_{doc.lang}": doc.about,
-               f"body_{doc.lang}": doc.body},
-        )
+        writer.add_document(**_fields(doc))
     writer.commit(optimize=True)  # one segment: the fastest to search
+
+
+def update(folder, changed, removed_keys):
+    """Replace and remove some documents in a (copied, unpublished) index."""
+    ix = index.open_dir(str(folder))
+    writer = ix.writer()
+    for key in removed_keys:
+        writer.delete_by_term("key", key)
+    for doc in changed:
+        writer.update_document(**_fields(doc))
+    writer.commit()
 
 
 class Index:

@@ -92,3 +92,28 @@ def test_a_web_worker_starts_a_separate_builder_process(make_app, tmp_path):
         time.sleep(0.2)
     assert generations.current() is not None
     assert generations.fingerprint() == app.extensions["content"].snapshot.fingerprint
+
+
+def test_one_changed_page_is_updated_in_a_copy(tmp_path, content_dir, caplog):
+    import logging
+    from portal.search.engine import Index
+    caplog.set_level(logging.INFO, logger="portal.search.builder")
+    search_dir = tmp_path / "search"
+    first = rebuild(content_dir, search_dir)
+    page = content_dir / "en/groups/messy-play-reddish.md"
+    page.write_text(page.read_text().replace("title: ", "title: Zebracrossing ", 1))
+    (content_dir / "en/groups/baby-sensory-belmont.md").unlink()
+    second = rebuild(content_dir, search_dir)
+    assert second != first and first.exists()  # the live generation was not written
+    assert "search index updated 1 and removed 1 of" in caplog.text
+    fresh, old = Index(second), Index(first)
+    try:
+        assert [h.page_id for h in fresh.search("zebracrossing", "en").hits] == ["messy-play-reddish"]
+        assert old.search("zebracrossing", "en").total == 0
+        assert "baby-sensory-belmont" not in {h.page_id for h in fresh.search("sensory", "en", per_page=50).hits}
+        assert "baby-sensory-belmont" in {h.page_id for h in old.search("sensory", "en", per_page=50).hits}
+        # Everything else is still there.
+        assert fresh.search("stay and play", "en").total == old.search("stay and play", "en").total
+    finally:
+        fresh.close()
+        old.close()
