@@ -23,11 +23,22 @@ PAGES = {
     "whats-on": ("/en/whats-on", 200),
     "whats-on-filtered": ("/en/whats-on?hub=brinnington", 200),
     "about": ("/en/pages/about", 200),
+    "search": ("/en/search?q=baby+massage", 200),
+    "search-empty": ("/en/search", 200),
+    "search-nothing-found": ("/en/search?q=qwxzv", 200),
     "not-found": ("/en/no-such-page", 404),
 }
 RIGHT_TO_LEFT = {
     "urdu-home": ("/ur/", 200),
+    "urdu-hub": ("/ur/hubs/adswood", 200),
+    "urdu-group": ("/ur/groups/stay-and-play-brinnington", 200),
+    "urdu-whats-on": ("/ur/whats-on", 200),
+    "urdu-health-visiting": ("/ur/health-visiting/sleep", 200),
+    "urdu-search": ("/ur/search?q=%D9%86%DB%8C%D9%86%D8%AF", 200),
+    "arabic-home": ("/ar/", 200),
     "arabic-hub": ("/ar/hubs/brinnington", 200),
+    "arabic-untranslated-group": ("/ar/groups/messy-play-reddish", 200),
+    "arabic-listing": ("/ar/groups/", 200),
 }
 ALL_PAGES = {**PAGES, **RIGHT_TO_LEFT}
 
@@ -87,3 +98,20 @@ def test_usable_without_javascript(no_script_phone, path, status):
         expect(link).to_have_attribute("href", re.compile(r"^/en/"))
     # The stylesheet needs no script: the skip link waits off screen until focused.
     expect(page.locator(".skip-link")).not_to_be_in_viewport()
+
+
+@pytest.mark.parametrize("lang, starts_on", [("en", "left"), ("ur", "right"), ("ar", "right")])
+def test_the_layout_mirrors_for_right_to_left(phone, lang, starts_on, tmp_path_factory):
+    """The main navigation starts on the right in Urdu and Arabic."""
+    visit(phone, f"/{lang}/", 200)
+    width = phone.viewport_size["width"]
+    first = phone.locator(".main-nav a").first.bounding_box()
+    crumbs_or_title = phone.locator(".site-name").bounding_box()
+    shot = tmp_path_factory.mktemp("screens") / f"home-{lang}.png"
+    phone.screenshot(path=str(shot))  # kept with the test's temp files for a look
+    if starts_on == "right":
+        assert width - (first["x"] + first["width"]) < 40, first
+        assert crumbs_or_title["x"] > width / 3, crumbs_or_title
+    else:
+        assert first["x"] < 40, first
+        assert crumbs_or_title["x"] < 40, crumbs_or_title
