@@ -52,6 +52,8 @@ class Config:
     # (web workers never write to it), "inline" (tests) or "off".
     SEARCH_REBUILD = "process"
     SEARCH_PAGE_SIZE = 10
+    # Rendered public pages are kept this long per worker (see page_cache.py).
+    PAGE_CACHE_SECONDS = 60
     # What's on shows this many days ahead.
     WHATS_ON_DAYS = 28
     MAX_CONTENT_LENGTH = 64 * 1024
@@ -96,6 +98,7 @@ class TestConfig(Config):
     CONTENT_POLL_SECONDS = 0.0
     # Search tests turn this to "inline"; other tests need no index.
     SEARCH_REBUILD = "off"
+    PAGE_CACHE_SECONDS = 0.001  # tests check each render, not the cache
 
     def __init__(self, **overrides):
         super().__init__(overrides.pop("INSTANCE_DIR", None))

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from flask import current_app, url_for
 from babel.dates import format_skeleton, get_day_names
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, get_locale
 from jinja2 import StrictUndefined
 from markupsafe import Markup, escape
 
@@ -58,10 +58,12 @@ def init_app(app):
         # own way ("Monday 30 November", "11月30日周一").
         day=lambda d: format_skeleton("MMMMEEEEd", d, locale=get_locale()),
         date=lambda d: format_date(d, "long"),
-        time=lambda t: format_time(t, "HH:mm"),
-        datetime=lambda dt: "{} {}".format(
+        # Times are written 24-hour in every locale we offer: strftime is
+        # ten times cheaper than Babel for the same digits.
+        time=lambda t: t.strftime("%H:%M"),
+        datetime=lambda dt: "{} {:%H:%M}".format(
             format_skeleton("MMMMEEEEd", dt.astimezone(LONDON), locale=get_locale()),
-            format_time(dt.astimezone(LONDON).time(), "HH:mm")),
+            dt.astimezone(LONDON)),
         weekday=lambda index: get_day_names("wide", locale=get_locale())[index],
         english=in_english,
     )

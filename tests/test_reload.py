@@ -124,3 +124,21 @@ def test_content_check_strict_fails_on_warnings(app):
     result = app.test_cli_runner().invoke(args=["content", "check", "--strict"])
     assert "review date" in result.output and result.exit_code == 1
     assert "translated into pl:" in result.output
+
+
+def test_pages_are_cached_per_snapshot_and_never_stale(make_app, content_dir):
+    from flask import template_rendered
+    app = make_app(content=content_dir, PAGE_CACHE_SECONDS=60)
+    client = app.test_client()
+    rendered = []
+    template_rendered.connect(lambda sender, template, context, **extra: rendered.append(template.name), app)
+    first = client.get("/en/hubs/reddish")
+    second = client.get("/en/hubs/reddish")
+    assert first.data == second.data and rendered == ["public/hub.html"]
+    client.get("/en/hubs/reddish?x=1")
+    assert len(rendered) == 2  # the query is part of the address
+    hub = content_dir / "en/hubs/reddish.md"
+    hub.write_text(hub.read_text().replace("title: ", "title: Fresh ", 1))
+    assert b"Fresh" in client.get("/en/hubs/reddish").data
+    # A cached page still gets the response's own cookie handling.
+    assert "lang=en" in client.get("/en/hubs/reddish", headers={"Cookie": "lang=pl"}).headers["Set-Cookie"]

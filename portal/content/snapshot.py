@@ -42,17 +42,24 @@ class Snapshot:
             if (lang, section, page_id) in self.pages
         }
 
+    def _memo(self, key, compute):
+        """Compute a derived list once per snapshot (snapshots never change)."""
+        memo = self.__dict__.setdefault("_memos", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     def section(self, lang, section, locality=None, age=None):
         """Return a section's pages in ``lang`` where translated, by title."""
-        found = [
-            self.page(lang, section, page_id)
-            for (page_lang, page_section, page_id) in self.pages
-            if page_lang == self.default_language and page_section == section
-        ]
-        return sorted(
-            (page for page in found if page.serves(locality, age)),
+        everything = self._memo(("section", lang, section), lambda: sorted(
+            (self.page(lang, section, page_id)
+             for (page_lang, page_section, page_id) in self.pages
+             if page_lang == self.default_language and page_section == section),
             key=lambda page: page.title.casefold(),
-        )
+        ))
+        if locality is None and age is None:
+            return list(everything)
+        return [page for page in everything if page.serves(locality, age)]
 
     def hub(self, lang, hub_id):
         page = self.page(lang, "hubs", hub_id)
@@ -69,7 +76,8 @@ class Snapshot:
 
     def meeting_at(self, lang, hub_id):
         """Return the groups and courses that meet at a hub."""
-        return [page for page in self.activities(lang) if page.hub_id == hub_id]
+        return list(self._memo(("meeting_at", lang, hub_id), lambda: [
+            page for page in self.activities(lang) if page.hub_id == hub_id]))
 
     @property
     def errors(self):

@@ -13,6 +13,7 @@ from ..timetable.occurrences import expand, next_occurrence
 from ..timetable.sessions import LONDON
 from . import bp
 from .filters import ListingFilters, WhatsOnFilters
+from .page_cache import cached
 
 SECTION_NAMES = {
     "hubs": _l("Family hubs"),
@@ -40,6 +41,7 @@ def now():
 
 
 @bp.get("/")
+@cached
 def home():
     content = snapshot()
     return render_template("public/home.html", hubs=content.section(_lang(), "hubs"),
@@ -48,6 +50,7 @@ def home():
 
 
 @bp.get(f"/<{LISTED}:section>/")
+@cached
 def section(section):
     content = snapshot()
     form = ListingFilters(request.args, content.localities)
@@ -64,6 +67,7 @@ def section(section):
 
 
 @bp.get(f"/<{PAGE}:section>/<slug:page_id>")
+@cached
 def page(section, page_id):
     content = snapshot()
     found = content.page(_lang(), section, page_id)
@@ -88,6 +92,7 @@ def page(section, page_id):
 
 
 @bp.get("/whats-on")
+@cached
 def whats_on():
     content = snapshot()
     hubs = content.section(_lang(), "hubs")
