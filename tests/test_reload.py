@@ -131,7 +131,8 @@ def test_pages_are_cached_per_snapshot_and_never_stale(make_app, content_dir):
     app = make_app(content=content_dir, PAGE_CACHE_SECONDS=60)
     client = app.test_client()
     rendered = []
-    template_rendered.connect(lambda sender, template, context, **extra: rendered.append(template.name), app)
+    template_rendered.connect(lambda sender, template, context, **extra: rendered.append(template.name),
+                              app, weak=False)
     first = client.get("/en/hubs/reddish")
     second = client.get("/en/hubs/reddish")
     assert first.data == second.data and rendered == ["public/hub.html"]
