@@ -28,9 +28,13 @@ def create_app(config=None):
     from .search import service as search_service
     search_service.init_app(app)
 
-    from .extensions import csrf
+    from .db import engine as database
+    database.init_app(app)
+
+    from .extensions import csrf, limiter
     from .i18n import locale
     csrf.init_app(app)
+    limiter.init_app(app)
     locale.init_app(app)
 
     from . import templating
@@ -38,8 +42,10 @@ def create_app(config=None):
 
     from .ops import bp as ops_bp
     from .public import bp as public_bp
+    from .referrals.views import bp as referrals_bp
     from .search.views import bp as search_bp
     app.register_blueprint(ops_bp)
+    app.register_blueprint(referrals_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(search_bp)
 
@@ -47,7 +53,11 @@ def create_app(config=None):
     errors.init_app(app)
 
     from .content.cli import content_cli
+    from .db.migrate import db_cli
+    from .outbox.cli import outbox_cli
     from .search.cli import search_cli
     app.cli.add_command(content_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(db_cli)
+    app.cli.add_command(outbox_cli)
     return app

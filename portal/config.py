@@ -37,6 +37,9 @@ class Config:
         )
         self.SMTP_URL = os.environ.get("SMTP_URL") or None
         self.MAIL_FROM = os.environ.get("MAIL_FROM") or "no-reply@example.org"
+        self.MAIL_DOMAIN = self.MAIL_FROM.rpartition("@")[2]
+        # Where staff open the inbox from an e-mail (no trailing slash).
+        self.BASE_URL = (os.environ.get("PORTAL_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
         # Each server builds its own read-only index on local disk.
         self.SEARCH_DIR = self.INSTANCE_DIR / "search"
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
@@ -57,6 +60,14 @@ class Config:
     # What's on shows this many days ahead.
     WHATS_ON_DAYS = 28
     MAX_CONTENT_LENGTH = 64 * 1024
+    # Seconds to wait for the mail server while the family waits; after
+    # that the e-mail stays queued for `flask outbox deliver`.
+    DELIVERY_TIMEOUT = 5
+    # Per client address. A family hub's wifi puts many families behind one
+    # address, so the limits are generous; Redis shares them across servers.
+    REFERRAL_RATE_LIMIT = "30 per hour"
+    STATUS_RATE_LIMIT = "10 per hour"
+    RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -1,5 +1,6 @@
 """Jinja set-up: strictness, filters for dates and times, asset URLs."""
 
+import datetime
 import hashlib
 from functools import lru_cache
 
@@ -66,6 +67,8 @@ def init_app(app):
             dt.astimezone(LONDON)),
         weekday=lambda index: get_day_names("wide", locale=get_locale())[index],
         english=in_english,
+        isodate=datetime.date.fromisoformat,
+        extract=lambda key, mapping: mapping.get(key, key),
     )
     app.jinja_env.globals["ask_for_help_url"] = ask_for_help_url
 

@@ -91,3 +91,33 @@ def pages(app, client):
 def text_of(tag):
     """Return a tag's text with whitespace collapsed."""
     return re.sub(r"\s+", " ", tag.get_text(" ")).strip()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty, migrated database: SQLite, and PostgreSQL when one is given."""
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    from portal.db.migrate import upgrade
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'portal.db'}"
+    else:
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("TEST_DATABASE_URL is not set, so PostgreSQL is skipped "
+                        "(.ci/run starts a server and sets it)")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def referral_app(make_app, database_url):
+    """The app on a fresh database, e-mail written to files, forms without CSRF."""
+    return make_app(DATABASE_URL=database_url, SMTP_URL=None, WTF_CSRF_ENABLED=False)

@@ -1,0 +1,1 @@
+"""The database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL."""

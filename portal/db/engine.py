@@ -1,0 +1,59 @@
+"""Engines and sessions, bound to the app; one session per request."""
+
+from flask import current_app, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+
+
+def make_engine(url):
+    """Return an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def sqlite_pragmas(connection, record):
+            cursor = connection.cursor()
+            # WAL: readers never block the writer, and a crash loses nothing
+            # that was committed.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def sqlite_begin(connection):
+            # Take the write lock at BEGIN so two writers queue instead of
+            # failing half-way (pysqlite's deferred BEGIN would deadlock).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        # Let SQLAlchemy, not pysqlite, say when a transaction begins.
+        @event.listens_for(engine, "connect")
+        def sqlite_no_autobegin(connection, record):
+            connection.isolation_level = None
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def init_app(app):
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["db"] = sessionmaker(engine, expire_on_commit=False)
+
+    @app.teardown_appcontext
+    def close_session(exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def sessions():
+    """Return the session factory (for commands and background work)."""
+    return current_app.extensions["db"]
+
+
+def session():
+    """Return this request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = sessions()()
+    return g.db_session

@@ -1,0 +1,1 @@
+"""Self-referral: a family's request reaches its locality team, and is never lost."""

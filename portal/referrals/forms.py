@@ -1,0 +1,229 @@
+"""The self-referral form: short questions, plain hints, errors by the field.
+
+Every label, hint and message is translatable; choices that depend on the
+site (languages, the team's name) are set in __init__.
+"""
+
+import datetime
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ..localities.routing import normalise as normalise_postcode
+from ..localities.routing import FULL as FULL_POSTCODE
+from .fields import Checkboxes, MemorableDate
+
+CONTACT_WAYS = [
+    ("phone", _l("Phone call")),
+    ("text", _l("Text message")),
+    ("email", _l("Email")),
+    ("message", _l("You may leave a voicemail or message")),
+    ("letter", _l("Letter by post")),
+]
+BEST_TIMES = [
+    ("morning", _l("Morning (9am to 12pm)")),
+    ("afternoon", _l("Afternoon (12pm to 3pm)")),
+    ("late-afternoon", _l("Late afternoon (3pm to 5pm)")),
+]
+HELP_WITH = [
+    ("feeding", _l("Feeding")),
+    ("sleep", _l("Sleep")),
+    ("behaviour", _l("Behaviour")),
+    ("speech", _l("Speech and language")),
+    ("development", _l("Development")),
+    ("wellbeing", _l("Emotional wellbeing (yours or your child's)")),
+    ("parenting", _l("Parenting courses")),
+    ("groups", _l("Groups near me")),
+    ("other", _l("Something else")),
+]
+MAX_CHILDREN = 6
+OLDEST_CHILD_YEARS = 6
+LATEST_DUE_DAYS = 300
+
+
+def today():
+    return datetime.date.today()
+
+
+class ChildForm(Form):
+    """One child, or a baby on the way."""
+
+    born = RadioField(_l("Is your child born yet?"), choices=[
+        ("yes", _l("Yes")), ("no", _l("No, I am pregnant or my partner is"))],
+        validators=[InputRequired(_l("Select yes if your child is born"))])
+    first_name = StringField(_l("Child's first name"), validators=[Optional(), Length(max=60)],
+                             description=_l("Leave this empty if your baby is not born yet"))
+    date = MemorableDate(_l("Date of birth, or due date"),
+                         description=_l("For example, 27 3 2025"))
+
+    def validate_date(self, field):
+        if field.data is None:
+            if not field.process_errors:
+                raise ValidationError(_l("Enter a date of birth or a due date"))
+            return
+        if self.born.data == "yes":
+            if field.data > today():
+                raise ValidationError(_l("A date of birth must be in the past"))
+            if field.data < today() - datetime.timedelta(days=365 * OLDEST_CHILD_YEARS + 2):
+                raise ValidationError(_l("We help families with children under 5: check the year"))
+        elif self.born.data == "no":
+            if field.data < today() - datetime.timedelta(days=14):
+                raise ValidationError(_l("A due date must be today or later (or within the last 2 weeks)"))
+            if field.data > today() + datetime.timedelta(days=LATEST_DUE_DAYS):
+                raise ValidationError(_l("A due date must be within the next 10 months"))
+
+    def validate_first_name(self, field):
+        if self.born.data == "yes" and not (field.data or "").strip():
+            raise ValidationError(_l("Enter your child's first name"))
+
+
+class ReferralForm(FlaskForm):
+    """Ask for help: what a locality team needs to contact the family."""
+
+    parent_name = StringField(_l("Your full name"), validators=[
+        InputRequired(_l("Enter your full name")), Length(max=100, message=_l("Your name must be 100 characters or fewer"))])
+    phone = StringField(_l("Phone number"), validators=[Optional()],
+                        description=_l("A UK mobile or landline"))
+    email = StringField(_l("Email address"), validators=[Optional(), Length(max=254)])
+    contact_ways = Checkboxes(_l("How can we contact you safely?"), choices=CONTACT_WAYS,
+                              description=_l("Select all that are safe for you"))
+    best_times = Checkboxes(_l("When is it best to contact you?"), choices=BEST_TIMES,
+                            description=_l("Select all that apply. Leave empty if any time is fine"))
+    postcode = StringField(_l("Postcode"), validators=[InputRequired(_l("Enter your postcode"))])
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=300)],
+                            description=_l("Needed only if we may write to you"))
+    children = FieldList(FormField(ChildForm), min_entries=1, max_entries=MAX_CHILDREN)
+    help_with = Checkboxes(_l("What would you like help with?"), choices=HELP_WITH,
+                           description=_l("Select all that apply"))
+    details = TextAreaField(_l("Tell us more (optional)"), validators=[Optional(), Length(
+        max=2000, message=_l("Write 2000 characters or fewer"))])
+    spoken_language = StringField(_l("Which language would you like us to speak?"),
+                                  validators=[Optional(), Length(max=60)])
+    interpreter = RadioField(_l("Would you like an interpreter?"), choices=[
+        ("yes", _l("Yes")), ("no", _l("No"))], default="no",
+        validators=[InputRequired(_l("Select yes if you would like an interpreter"))])
+    consent = BooleanField(validators=[InputRequired(
+        _l("You need to agree so that we can pass your request to the team"))])
+    # A trap for robots: hidden from people and from screen readers.
+    website = StringField(_l("Leave this empty"))
+
+    def __init__(self, *args, team_name="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent.label.text = _l(
+            "I agree that the %(team)s may see and use what I have written here, to contact me and help my family",
+            team=team_name)
+
+    def validate_phone(self, field):
+        if not field.data:
+            return
+        try:
+            number = phonenumbers.parse(field.data, "GB")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_possible_number(number) or number.country_code != 44:
+            raise ValidationError(_l("Enter a UK phone number, like 07700 900 982 or 0161 496 0000"))
+        field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+    def validate_email(self, field):
+        if not field.data:
+            return
+        try:
+            field.data = validate_email(field.data.strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValidationError(_l("Enter an email address in the right format, like name@example.org")) from None
+
+    def validate_contact_ways(self, field):
+        ways = set(field.data or ())
+        if not (self.phone.data or self.email.data):
+            raise ValidationError(_l("Enter a phone number or an email address so we can contact you"))
+        if not ways:
+            raise ValidationError(_l("Select at least one safe way to contact you"))
+        if ways & {"phone", "text", "message"} and not self.phone.data:
+            raise ValidationError(_l("To phone or text you we need your phone number"))
+        if "email" in ways and not self.email.data:
+            raise ValidationError(_l("To email you we need your email address"))
+        if "letter" in ways and not (self.address.data or "").strip():
+            raise ValidationError(_l("To write to you we need your address"))
+
+    def validate_postcode(self, field):
+        postcode = normalise_postcode(field.data or "")
+        if not postcode or not FULL_POSTCODE.match(postcode.replace(" ", "")):
+            raise ValidationError(_l("Enter a full UK postcode, like SK5 8AB"))
+        field.data = postcode
+
+    def validate_help_with(self, field):
+        if not field.data and not (self.details.data or "").strip():
+            raise ValidationError(_l("Select what you would like help with, or tell us in your own words"))
+
+    def answers(self):
+        """Return the answers as plain JSON-able data (for the draft and the referral)."""
+        return {
+            "parent_name": self.parent_name.data.strip(),
+            "phone": self.phone.data or None,
+            "email": self.email.data or None,
+            "contact_ways": list(self.contact_ways.data or []),
+            "best_times": list(self.best_times.data or []),
+            "postcode": self.postcode.data,
+            "address": (self.address.data or "").strip() or None,
+            "children": [
+                {"born": child.born.data == "yes",
+                 "first_name": (child.first_name.data or "").strip() or None,
+                 "date": child.date.data.isoformat()}
+                for child in (entry.form for entry in self.children)
+            ],
+            "help_with": list(self.help_with.data or []),
+            "details": (self.details.data or "").strip() or None,
+            "spoken_language": (self.spoken_language.data or "").strip() or None,
+            "interpreter": self.interpreter.data == "yes",
+            "consent": bool(self.consent.data),
+        }
+
+    @classmethod
+    def data_from_answers(cls, answers):
+        """Turn stored answers back into form data, for "Change" links."""
+        return {
+            **answers,
+            "address": answers.get("address") or "",
+            "interpreter": "yes" if answers.get("interpreter") else "no",
+            "children": [
+                {"born": "yes" if c["born"] else "no", "first_name": c.get("first_name") or "",
+                 "date": datetime.date.fromisoformat(c["date"])}
+                for c in answers.get("children", [])
+            ],
+        }
+
+
+class StatusForm(FlaskForm):
+    """Look up a referral: the reference and the child's date."""
+
+    reference = StringField(_l("Your reference number"), validators=[
+        InputRequired(_l("Enter your reference number"))], description=_l("For example, SW-K7MQ-3XTA"))
+    date = MemorableDate(_l("Your child's date of birth, or due date"),
+                         description=_l("The first child you told us about. For example, 27 3 2025"))
+
+    def validate_date(self, field):
+        if field.data is None and not field.process_errors:
+            raise ValidationError(_l("Enter the date of birth or due date"))
+
+
+def error_links(form):
+    """Return (anchor, message) for every error, in page order, for the summary."""
+    from wtforms import FieldList, FormField, RadioField, SelectMultipleField
+    links = []
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                links.extend(error_links(entry.form) if isinstance(entry, FormField) else [])
+        elif field.errors:
+            if isinstance(field, MemorableDate):
+                anchor = f"{field.id}-day"
+            elif isinstance(field, (RadioField, SelectMultipleField)):
+                anchor = f"{field.id}-1"
+            else:
+                anchor = field.id
+            links.append((anchor, field.errors[0]))
+    return links

@@ -1,0 +1,65 @@
+"""What a family sends us, as stored."""
+
+import datetime
+
+from sqlalchemy import JSON, Boolean, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db.base import Base, UTCDateTime, utcnow
+
+# What a family sees on the status page, in order.
+STATUSES = ("received", "with_team", "contacted", "closed")
+
+
+class Referral(Base):
+    """One family's request for help."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    team_id: Mapped[str] = mapped_column(String(40), index=True)
+    outside_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(12))  # the site language the form was in
+    # The family's answers (personal data: never logged, never e-mailed).
+    parent_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    contact_ways: Mapped[list] = mapped_column(JSON)  # phone, text, email, message, letter
+    best_times: Mapped[list] = mapped_column(JSON)
+    postcode: Mapped[str] = mapped_column(String(8))
+    address: Mapped[str | None] = mapped_column(Text)
+    children: Mapped[list] = mapped_column(JSON)  # [{first_name, born, date}]
+    help_with: Mapped[list] = mapped_column(JSON)
+    details: Mapped[str | None] = mapped_column(Text)
+    spoken_language: Mapped[str | None] = mapped_column(String(60))
+    interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent: Mapped[bool] = mapped_column(Boolean)
+
+    messages = relationship("Message", back_populates="referral", cascade="all, delete-orphan")
+
+
+class Draft(Base):
+    """Answers between the form and "check your answers"; deleted when sent
+    and purged after a few hours if the family never sends them."""
+
+    __tablename__ = "referral_drafts"
+
+    id: Mapped[str] = mapped_column(String(43), primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    answers: Mapped[dict] = mapped_column(JSON)
+
+
+class StatusCheck(Base):
+    """A wrong status lookup, counted per reference to stop guessing."""
+
+    __tablename__ = "referral_status_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+from ..outbox.models import Message  # noqa: E402,F401  (the relationship's target)

@@ -1,0 +1,60 @@
+"""Store a referral and its team e-mail in one transaction, then try to send.
+
+The family sees a reference only after the commit: whatever fails after
+(the mail server, this process), the referral and its outbox message are
+already safe in the database.
+"""
+
+import logging
+
+from flask_babel import force_locale, gettext
+from sqlalchemy.exc import IntegrityError
+
+from ..localities.routing import route
+from ..outbox.models import Message
+from .models import Referral
+from .reference import new_reference
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 5
+
+
+def team_message(referral, team, inbox_url, language):
+    """The team's e-mail: the reference, the locality and a link; nothing personal."""
+    with force_locale(language):
+        return Message(
+            recipient=team.email,
+            subject=gettext("New referral %(reference)s for the %(team)s",
+                            reference=referral.reference, team=team.name),
+            body=gettext(
+                "A family has asked for help. Referral %(reference)s has arrived for the "
+                "%(team)s.\n\nOpen it in the staff inbox:\n%(url)s\n\n"
+                "This e-mail holds no personal details on purpose.",
+                reference=referral.reference, team=team.name, url=inbox_url),
+        )
+
+
+def submit(session, answers, localities, lang, inbox_url_for, staff_language="en"):
+    """Save the referral and its outbox message; return (referral, route).
+
+    A clash of references (vanishingly rare) is retried with a new one.
+    """
+    destination = route(localities, answers["postcode"])
+    for _ in range(ATTEMPTS):
+        referral = Referral(
+            reference=new_reference(), team_id=destination.team.id,
+            outside_area=destination.outside_area, language=lang, **answers,
+        )
+        referral.messages.append(team_message(
+            referral, destination.team, inbox_url_for(referral.reference), staff_language))
+        session.add(referral)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            log.warning("referral reference clash; trying another")
+            continue
+        # Counts and ids only: never a name, a postcode or a reference in logs.
+        log.info("referral %d stored for team %s", referral.id, destination.team.id)
+        return referral, destination
+    raise RuntimeError("could not find a free referral reference")

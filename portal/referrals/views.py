@@ -1,0 +1,187 @@
+"""The self-referral journey: form, check your answers, done; and status."""
+
+import datetime
+import logging
+import secrets
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import session as cookie
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import delete, func, select
+
+from ..content.web import snapshot
+from ..db.base import utcnow
+from ..db.engine import session, sessions
+from ..extensions import limiter
+from ..i18n.locale import current_language, language_name
+from ..outbox.delivery import deliver
+from ..outbox.mailer import mailer_for
+from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusForm, error_links
+from .models import STATUSES, Draft, Referral, StatusCheck
+from .reference import normalise
+from .submit import submit
+
+log = logging.getLogger(__name__)
+bp = Blueprint("referrals", __name__, url_prefix="/<lang>/refer")
+bp.add_app_template_global(error_links)
+DRAFT_HOURS = 6
+STATUS_FAILURES_PER_DAY = 5
+STATUS_NAMES = {
+    "received": _l("Received: we have your request"),
+    "with_team": _l("With your local team: they will contact you soon"),
+    "contacted": _l("Contacted: the team has been in touch"),
+    "closed": _l("Closed: the team has finished working on this request"),
+}
+
+
+def _form(**kwargs):
+    return ReferralForm(team_name=snapshot().site.team_name, **kwargs)
+
+
+def _draft():
+    draft_id = cookie.get("draft")
+    return session().get(Draft, draft_id) if draft_id else None
+
+
+def _render_form(form, status=200, notice=None):
+    return render_template("referrals/form.html", form=form, notice=notice,
+                           max_children=form.children.max_entries), status
+
+
+@bp.get("")
+def start():
+    draft = _draft()
+    form = _form(data=ReferralForm.data_from_answers(draft.answers)) if draft else _form()
+    if not draft and not form.spoken_language.data:
+        form.spoken_language.data = language_name(current_language())
+    return _render_form(form)
+
+
+@bp.post("")
+@limiter.limit(lambda: current_app.config["REFERRAL_RATE_LIMIT"])
+def answer():
+    form = _form()
+    if "add_child" in request.form or "remove_child" in request.form:
+        # Without JavaScript: the page comes back with one more (or fewer) child.
+        if "add_child" in request.form and len(form.children) < form.children.max_entries:
+            form.children.append_entry()
+        elif "remove_child" in request.form and len(form.children) > 1:
+            form.children.pop_entry()
+        return _render_form(form)
+    if form.website.data:
+        log.warning("self-referral refused: the robot trap was filled in")
+        return _render_form(form, 400, _l("Sorry, something went wrong. Please try again."))
+    if not form.validate():
+        return _render_form(form)
+    db = session()
+    draft = _draft() or Draft(id=secrets.token_urlsafe(32))
+    draft.answers = form.answers()
+    draft.created_at = utcnow()
+    db.add(draft)
+    db.commit()
+    cookie["draft"] = draft.id
+    return redirect(url_for(".check"))
+
+
+@bp.get("/check")
+def check():
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for(".start"))
+    return render_template("referrals/check.html", answers=draft.answers,
+                           labels=dict(CONTACT_WAYS + BEST_TIMES + HELP_WITH))
+
+
+@bp.post("/check")
+@limiter.limit(lambda: current_app.config["REFERRAL_RATE_LIMIT"])
+def send():
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for(".start"))
+    content = snapshot()
+    db = session()
+    referral, destination = submit(
+        db, draft.answers, content.localities, current_language(),
+        inbox_url_for=lambda reference: current_app.config["BASE_URL"] + "/staff/",
+        staff_language=content.default_language,
+    )
+    # The referral is committed: from here on nothing can lose it.
+    db.delete(draft)
+    db.execute(delete(Draft).where(Draft.created_at < utcnow() - datetime.timedelta(hours=DRAFT_HOURS)))
+    db.commit()
+    cookie.pop("draft", None)
+    cookie["done"] = {"reference": referral.reference, "team": destination.team.id,
+                      "outside": destination.outside_area}
+    _try_delivery(referral.messages[0].id)
+    return redirect(url_for(".done"))
+
+
+def _try_delivery(message_id):
+    """Try once now, briefly; a failure stays queued for `flask outbox deliver`."""
+    config = current_app.config
+    try:
+        deliver(sessions(), mailer_for(config), config["MAIL_FROM"], config["MAIL_DOMAIN"],
+                only=message_id)
+    except Exception:  # never let delivery trouble reach the family
+        log.exception("immediate delivery failed; the message stays in the outbox")
+
+
+@bp.get("/done")
+def done():
+    finished = cookie.get("done")
+    if not finished:
+        return redirect(url_for(".start"))
+    team = snapshot().localities.team(finished["team"])
+    return render_template("referrals/done.html", reference=finished["reference"], team=team,
+                           outside=finished["outside"])
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"], methods=["POST"],
+               deduct_when=lambda response: response.status_code == 400)
+def status():
+    form = StatusForm()
+    found = None
+    failed = False
+    if form.validate_on_submit():
+        found = _lookup(normalise(form.reference.data), form.date.data)
+        failed = found is None
+    status_code = 400 if failed else 200
+    return render_template("referrals/status.html", form=form, found=found, failed=failed,
+                           statuses=STATUSES, names=STATUS_NAMES), status_code
+
+
+def _lookup(reference, date):
+    """Return the referral if the reference and the first child's date agree.
+
+    Too many wrong dates for one reference lock it for a day, whoever asks:
+    the answer never says which part was wrong.
+    """
+    if reference is None:
+        return None
+    db = session()
+    since = utcnow() - datetime.timedelta(days=1)
+    failures = db.scalar(select(func.count()).select_from(StatusCheck).where(
+        StatusCheck.reference == reference, StatusCheck.at > since))
+    referral = db.scalar(select(Referral).where(Referral.reference == reference))
+    matches = referral is not None and referral.children and \
+        referral.children[0]["date"] == date.isoformat()
+    if failures < STATUS_FAILURES_PER_DAY and matches:
+        return referral
+    db.add(StatusCheck(reference=reference))
+    db.commit()
+    return None
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_expired(error):
+    """A timed-out form: keep the family's answers and ask them to send again."""
+    if request.blueprint == "referrals" and request.endpoint == "referrals.answer":
+        form = _form(formdata=request.form)
+        form.validate()
+        return _render_form(form, 400, _l(
+            "This page timed out to keep your information safe. Check your answers and send them again."))
+    return render_template("errors/error.html", code=400,
+                           title=_l("This page timed out"),
+                           message=_l("To keep your information safe, the page timed out. Go back and try again.")), 400
