@@ -14,6 +14,8 @@ help: ## list the targets
 
 run: install translations ## set everything up and run the site on http://127.0.0.1:5000
 	$(BIN)/flask --app wsgi content check || true
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi search rebuild
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: install translations system-deps ## set everything up and run all the tests
