@@ -531,9 +531,12 @@ def make_app(content_dir, instance_dir):
     from portal import create_app
     from portal.config import TestConfig
     # Production-like: poll for edits every 2 s (tests poll on every request),
-    # no strict undefined, no template reloading.
+    # no strict undefined, no template reloading. The page cache is off here,
+    # so these rows are the cost of really rendering each page; the
+    # throughput rows below run with the production cache.
     config = TestConfig(CONTENT_DIR=Path(content_dir), INSTANCE_DIR=Path(instance_dir),
-                        CONTENT_POLL_SECONDS=2.0, STRICT_TEMPLATES=False, TESTING=False)
+                        CONTENT_POLL_SECONDS=2.0, STRICT_TEMPLATES=False, TESTING=False,
+                        PAGE_CACHE_SECONDS=0)
     return create_app(config)
 
 

@@ -109,7 +109,7 @@ class TestConfig(Config):
     CONTENT_POLL_SECONDS = 0.0
     # Search tests turn this to "inline"; other tests need no index.
     SEARCH_REBUILD = "off"
-    PAGE_CACHE_SECONDS = 0.001  # tests check each render, not the cache
+    PAGE_CACHE_SECONDS = 0  # tests check each render, not the cache
 
     def __init__(self, **overrides):
         super().__init__(overrides.pop("INSTANCE_DIR", None))
