@@ -35,6 +35,13 @@ STATUS_NAMES = {
 }
 
 
+@bp.after_request
+def never_store(response):
+    """Personal details must not stay in a shared phone's cache or history."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _form(**kwargs):
     return ReferralForm(team_name=snapshot().site.team_name, **kwargs)
 
@@ -129,7 +136,8 @@ def _try_delivery(message_id):
 
 @bp.get("/done")
 def done():
-    finished = cookie.get("done")
+    # Shown once: on a shared phone the next person must not find it.
+    finished = cookie.pop("done", None)
     if not finished:
         return redirect(url_for(".start"))
     team = snapshot().localities.team(finished["team"])
