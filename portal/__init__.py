@@ -50,7 +50,9 @@ def create_app(config=None):
     app.register_blueprint(search_bp)
 
     from . import errors
+    from .security import headers
     errors.init_app(app)
+    headers.init_app(app)
 
     from .content.cli import content_cli
     from .db.migrate import db_cli
