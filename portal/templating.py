@@ -67,6 +67,8 @@ def init_app(app):
             dt.astimezone(LONDON)),
         weekday=lambda index: get_day_names("wide", locale=get_locale())[index],
         english=in_english,
+        # Digits in groups (phone numbers) reverse in right-to-left text.
+        ltr=lambda value: Markup('<span dir="ltr">%s</span>') % value,
         isodate=datetime.date.fromisoformat,
         extract=lambda key, mapping: mapping.get(key, key),
     )
