@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.config import TestConfig
+from portal.db.migrate import upgrade
 from tests.conftest import SHIPPED_CONTENT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,9 +33,19 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """Serve the app with the shipped content on a free loopback port."""
-    app = create_app(TestConfig(CONTENT_DIR=SHIPPED_CONTENT,
-                                INSTANCE_DIR=tmp_path_factory.mktemp("instance")))
+    """Serve the app with the shipped content on a free loopback port.
+
+    The referral pages need a database: a fresh, migrated SQLite file. E-mail
+    is written to files in the instance folder, CSRF stays on (a real browser
+    sends the token), and the rate limits are high enough for a test run.
+    """
+    instance = tmp_path_factory.mktemp("instance")
+    database_url = f"sqlite:///{instance / 'portal.db'}"
+    upgrade(database_url)
+    app = create_app(TestConfig(CONTENT_DIR=SHIPPED_CONTENT, INSTANCE_DIR=instance,
+                                DATABASE_URL=database_url, SMTP_URL=None,
+                                REFERRAL_RATE_LIMIT="1000 per hour",
+                                STATUS_RATE_LIMIT="1000 per hour"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
