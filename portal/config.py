@@ -48,6 +48,14 @@ class Config:
         # How many proxies (load balancer, nginx) stand in front and set
         # X-Forwarded-For/-Proto/-Host; 0 trusts none of those headers.
         self.PROXIES = int(os.environ.get("PORTAL_PROXIES") or 0)
+        # Per client address. A family hub's wifi puts many families behind
+        # one address, so the limits are generous; Redis shares them across
+        # servers (with memory:// each worker counts on its own).
+        self.REFERRAL_RATE_LIMIT = os.environ.get("PORTAL_REFERRAL_RATE_LIMIT") or "30 per hour"
+        self.STATUS_RATE_LIMIT = os.environ.get("PORTAL_STATUS_RATE_LIMIT") or "10 per hour"
+        # Seconds the family waits for the mail server before the e-mail is
+        # left queued for `flask outbox deliver`.
+        self.DELIVERY_TIMEOUT = float(os.environ.get("PORTAL_DELIVERY_TIMEOUT") or 5)
 
     # How often (seconds) a worker looks for edited content files.
     CONTENT_POLL_SECONDS = 2.0
@@ -60,14 +68,10 @@ class Config:
     # What's on shows this many days ahead.
     WHATS_ON_DAYS = 28
     MAX_CONTENT_LENGTH = 64 * 1024
-    # Seconds to wait for the mail server while the family waits; after
-    # that the e-mail stays queued for `flask outbox deliver`.
-    DELIVERY_TIMEOUT = 5
-    # Per client address. A family hub's wifi puts many families behind one
-    # address, so the limits are generous; Redis shares them across servers.
-    REFERRAL_RATE_LIMIT = "30 per hour"
-    STATUS_RATE_LIMIT = "10 per hour"
     RATELIMIT_HEADERS_ENABLED = True
+    # Every message of ours is written out in our own translations; WTForms'
+    # own catalogue would only be reloaded on each form for nothing.
+    WTF_I18N_ENABLED = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

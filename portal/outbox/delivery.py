@@ -3,14 +3,19 @@
 Safe to run from several servers at once: a sender first claims messages
 (on PostgreSQL the candidates are locked with FOR UPDATE SKIP LOCKED, and
 on every database the claim is a compare-and-set UPDATE), so two senders
-never hold the same message. A message is marked sent in the same moment
-the server accepts it; only a crash between the two can repeat it, and the
-repeat carries the same Message-ID.
+never hold the same message. Late in a long batch (a slow server) the
+sender renews its claim before each send, and skips a message whose lease
+ran out and was taken over by another sender meanwhile. No database
+transaction is held open while the mail server is talked to. A message is
+marked sent in the same moment the server accepts it; only a crash between
+the two (or a server that accepts after we stopped waiting) can repeat it,
+and the repeat carries the same Message-ID.
 """
 
 import datetime
 import logging
 import os
+import secrets
 import socket
 
 from sqlalchemy import or_, select, update
@@ -22,6 +27,7 @@ from .models import Message
 log = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=5)
 MAX_BACKOFF_MINUTES = 6 * 60
+MAX_ATTEMPTS = 40
 
 
 def backoff(attempts):
@@ -38,17 +44,20 @@ def _due(now):
 
 
 def sender_name():
-    return f"{socket.gethostname()[:28]}:{os.getpid()}"
+    """This host and process, and a token per run: two runs in one process
+    (threads, or a run after an earlier one's lease ran out) differ."""
+    return f"{socket.gethostname()[:20]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def claim(session, now, limit=50, only=None):
+def claim(session, now, limit=50, only=None, worker=None):
     """Claim up to ``limit`` due messages for this sender; return their ids."""
-    worker = sender_name()
+    worker = worker or sender_name()
     with session.begin():
-        query = select(Message.id).where(_due(now)).order_by(Message.id).limit(limit)
         if only is not None:
-            query = query.where(Message.id == only)
-        candidates = session.scalars(query.with_for_update(skip_locked=True)).all()
+            candidates = [only]  # one known message: the compare-and-set alone claims it
+        else:
+            query = select(Message.id).where(_due(now)).order_by(Message.id).limit(limit)
+            candidates = session.scalars(query.with_for_update(skip_locked=True)).all()
         claimed = []
         for message_id in candidates:
             result = session.execute(
@@ -60,17 +69,43 @@ def claim(session, now, limit=50, only=None):
     return claimed
 
 
+def renew(session, message_id, worker, until):
+    """Extend our claim on a message until ``until``; False if it is no longer
+    ours (its lease ran out and another sender took it, or it was sent)."""
+    result = session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.claimed_by == worker,
+               Message.status == "pending")
+        .values(claimed_until=until)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
 def send_claimed(session, mailer, message_id, sender, domain):
     """Send one claimed message and record the outcome. Return True if sent."""
     message = session.get(Message, message_id)
+    email = compose(sender, message, domain)
+    # End the read before talking to the mail server: on SQLite every
+    # transaction holds the database's write lock (BEGIN IMMEDIATE), and a
+    # slow server must not hold up the families' submissions.
+    session.commit()
     try:
-        mailer.send(compose(sender, message, domain), message.id)
+        mailer.send(email, message.id)
     except DeliveryError as exc:
         now = utcnow()
         message.attempts += 1
         message.next_attempt_at = now + backoff(message.attempts)
         message.claimed_until = None
         message.last_error = exc.kind
+        if message.attempts >= MAX_ATTEMPTS:
+            # About nine days of trying: stop, and say so loudly. The referral
+            # itself is safe in the database and waits in the staff inbox.
+            message.status = "failed"
+            session.commit()
+            log.error("outbox message %d given up after %d attempts (%s)",
+                      message.id, message.attempts, exc.kind)
+            return False
         session.commit()
         log.warning("outbox message %d not delivered (%s); attempt %d, next try at %s",
                     message.id, exc.kind, message.attempts, message.next_attempt_at.isoformat())
@@ -88,8 +123,17 @@ def send_claimed(session, mailer, message_id, sender, domain):
 def deliver(sessions, mailer, sender, domain, limit=50, only=None, now=None):
     """Deliver what is due (or just message ``only``); return (sent, failed)."""
     sent = failed = 0
+    now = now or utcnow()
+    worker = sender_name()
     with sessions() as session:
-        for message_id in claim(session, now or utcnow(), limit=limit, only=only):
+        claimed_at = utcnow()
+        for message_id in claim(session, now, limit=limit, only=only, worker=worker):
+            # Late in a long batch, make sure the claim is still ours first.
+            if utcnow() - claimed_at > LEASE / 2 and \
+                    not renew(session, message_id, worker, max(now, utcnow()) + LEASE):
+                log.warning("outbox message %d: claim ran out and was taken over; skipped",
+                            message_id)
+                continue
             if send_claimed(session, mailer, message_id, sender, domain):
                 sent += 1
             else:

@@ -2,6 +2,7 @@
 
 import smtplib
 import ssl
+import time
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -41,8 +42,45 @@ class FileMailer:
         temporary.replace(path)
 
 
+class _Deadline:
+    """smtplib's timeout is per socket operation, so a server answering each
+    step just in time could hold the family for several timeouts: bound the
+    whole conversation instead."""
+
+    def __init__(self, *args, deadline, **kwargs):
+        self._deadline = deadline
+        super().__init__(*args, **kwargs)
+
+    def _left(self):
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the mail server took too long")
+        return left
+
+    def send(self, s):
+        if getattr(self, "sock", None):
+            self.sock.settimeout(self._left())
+        super().send(s)
+
+    def getreply(self):
+        if getattr(self, "sock", None):
+            self.sock.settimeout(self._left())
+        return super().getreply()
+
+
+class _SMTP(_Deadline, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_Deadline, smtplib.SMTP_SSL):
+    pass
+
+
 class SmtpMailer:
-    """Send through ``smtp://user:pass@host:port`` or ``smtp+starttls://...``."""
+    """Send through ``smtp://user:pass@host:port`` or ``smtp+starttls://...``.
+
+    ``timeout`` bounds the whole conversation, not each step of it.
+    """
 
     def __init__(self, url, timeout):
         parts = urlsplit(url)
@@ -56,26 +94,39 @@ class SmtpMailer:
         self.timeout = timeout
 
     def send(self, email, message_id):
+        deadline = time.monotonic() + self.timeout
         try:
             if self.scheme == "smtps":
-                client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                          context=ssl.create_default_context())
+                client = _SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                   context=ssl.create_default_context(), deadline=deadline)
             else:
-                client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            with client:
+                client = _SMTP(self.host, self.port, timeout=self.timeout, deadline=deadline)
+            try:
                 if self.scheme == "smtp+starttls":
                     client.starttls(context=ssl.create_default_context())
                 if self.user:
                     client.login(self.user, self.password or "")
                 client.send_message(email)
+            except BaseException:
+                client.close()
+                raise
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(f"refused ({exc.smtp_code})") from None
         except smtplib.SMTPException as exc:
+            if isinstance(exc.__context__, TimeoutError):
+                # smtplib reports a reply that never came as a disconnection.
+                raise DeliveryError("timed out") from None
             raise DeliveryError(f"smtp error ({type(exc).__name__})") from None
         except TimeoutError:
             raise DeliveryError("timed out") from None
         except OSError as exc:
             raise DeliveryError(f"unreachable ({type(exc).__name__})") from None
+        # The server has accepted the message. Nothing after this (a refused,
+        # slow or lost QUIT) may count as a failure: the retry would repeat it.
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()
 
 
 def mailer_for(config):

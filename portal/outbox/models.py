@@ -30,3 +30,6 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))  # the kind of failure, no data
 
     referral = relationship("Referral", back_populates="messages")
+
+
+from ..referrals import models as _referrals  # noqa: E402,F401  (the relationship's target)

@@ -1,0 +1,485 @@
+"""The team's e-mail against a real SMTP server on loopback, on SQLite and
+PostgreSQL: delivered once when the server is up; kept, retried with back-off
+and then delivered once when it is down, slow or refusing; never carrying
+personal data."""
+
+import datetime
+import logging
+import signal
+import threading
+import time
+
+import pytest
+from sqlalchemy import select, update
+from werkzeug.datastructures import MultiDict
+
+from portal.db.base import utcnow
+from portal.db.migrate import upgrade
+from portal.outbox import delivery
+from portal.outbox.delivery import backoff, claim, deliver, renew
+from portal.outbox.mailer import SmtpMailer
+from portal.outbox.models import Message
+from portal.referrals.models import Referral
+
+from .smtp_server import (SmtpServer, csrf_token, family_answers, form_fields, personal_data,
+                          submit_with_test_client)
+
+BASE_URL = "https://front-door.example.org"
+INBOX = BASE_URL + "/staff/"
+TIMEOUT = 1  # seconds the family waits for the mail server
+NORTH = "North locality team"
+
+
+@pytest.fixture(autouse=True)
+def bounded(request):
+    """No test here may hang: 60 s and it fails."""
+    def expired(signum, frame):
+        raise TimeoutError(f"{request.node.name} took more than 60 s")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, database_url, smtp):
+    """The real app (CSRF on) on a fresh database, mailing the test server."""
+    app = make_app(DATABASE_URL=database_url, SMTP_URL=smtp.url, DELIVERY_TIMEOUT=TIMEOUT,
+                   BASE_URL=BASE_URL, REFERRAL_RATE_LIMIT="1000 per hour")
+    yield app
+    app.extensions["db"].kw["bind"].dispose()
+
+
+def sessions_of(app):
+    return app.extensions["db"]
+
+
+def stored(app):
+    """All referrals and outbox messages, fresh from the database."""
+    with sessions_of(app)() as db:
+        referrals = db.scalars(select(Referral).order_by(Referral.id)).all()
+        messages = db.scalars(select(Message).order_by(Message.id)).all()
+        db.expunge_all()
+    return referrals, messages
+
+
+def deliver_now(app, now=None, **kwargs):
+    config = app.config
+    return deliver(sessions_of(app), SmtpMailer(config["SMTP_URL"], config["DELIVERY_TIMEOUT"]),
+                   config["MAIL_FROM"], config["MAIL_DOMAIN"], now=now, **kwargs)
+
+
+def assert_team_email(email, reference, answers):
+    """The e-mail names the reference, the team and the inbox, and nothing personal."""
+    assert email["To"] == "north.team@example.org"
+    assert email.envelope_to == ["north.team@example.org"]
+    body = email.get_content()
+    whole = email["Subject"] + "\n" + body
+    assert reference in email["Subject"] and reference in body
+    assert NORTH in whole
+    assert INBOX in body
+    raw = email.as_string()
+    for item in personal_data(answers):
+        assert item not in whole and item not in raw, f"personal data in the e-mail: {item!r}"
+
+
+def assert_no_personal_data_logged(caplog, answers):
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for item in personal_data(answers):
+        assert item not in logged, f"personal data in the log: {item!r}"
+
+
+def submit(app, number=1):
+    answers = family_answers(number)
+    started = time.monotonic()
+    reference, html = submit_with_test_client(app.test_client(), answers)
+    waited = time.monotonic() - started
+    # The family is told who will contact them, whatever the mail server did.
+    assert NORTH in html
+    return answers, reference, waited
+
+
+# ---------------------------------------------------------------------------
+# The server is up
+# ---------------------------------------------------------------------------
+
+def test_up_delivered_once_with_no_personal_data(mail_app, smtp, caplog):
+    caplog.set_level(logging.DEBUG)
+    smtp.start()
+    answers, reference, _ = submit(mail_app)
+
+    referrals, messages = stored(mail_app)
+    assert [r.reference for r in referrals] == [reference]
+    assert referrals[0].parent_name == answers["parent_name"]
+    assert referrals[0].children[0]["first_name"] == answers["child_name"]
+    assert len(messages) == 1
+    message = messages[0]
+    assert message.referral_id == referrals[0].id
+    assert message.status == "sent" and message.attempts == 1 and message.last_error is None
+    assert message.sent_at is not None and message.claimed_until is None
+
+    received = smtp.wait_for(1)
+    assert len(received) == 1
+    assert_team_email(received[0], reference, answers)
+
+    # Nothing more goes, however often the sender runs, whenever.
+    assert deliver_now(mail_app) == (0, 0)
+    assert deliver_now(mail_app, now=utcnow() + datetime.timedelta(days=30)) == (0, 0)
+    result = mail_app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert result.exit_code == 0 and "delivered 0" in result.output
+    time.sleep(0.1)
+    assert len(smtp.messages()) == 1
+    assert_no_personal_data_logged(caplog, answers)
+
+
+# ---------------------------------------------------------------------------
+# The server is down, slow or refusing
+# ---------------------------------------------------------------------------
+
+def break_server(smtp, how):
+    handler = smtp.handler
+    if how == "stopped":
+        smtp.start()
+        smtp.stop()
+    elif how == "nothing-listening":
+        pass  # never started: the port is free
+    elif how == "slow":
+        handler.mode, handler.delay = "slow", TIMEOUT + 2
+        smtp.start()
+    elif how == "refuses-451":
+        handler.mode, handler.reply = "refuse-data", "451 4.3.0 try later"
+        smtp.start()
+    elif how == "refuses-550":
+        handler.mode, handler.reply = "refuse-rcpt", "550 5.7.1 no"
+        smtp.start()
+    else:
+        raise AssertionError(how)
+
+
+def mend_server(smtp):
+    smtp.handler.mode = "accept"
+    smtp.start()
+
+
+EXPECTED_ERROR = {
+    "stopped": "unreachable",
+    "nothing-listening": "unreachable",
+    "slow": "timed out",
+    "refuses-451": "refused (451)",
+    "refuses-550": "smtp error (SMTPRecipientsRefused)",
+}
+
+
+@pytest.mark.parametrize("how", list(EXPECTED_ERROR))
+def test_failed_delivery_is_kept_then_delivered_once(mail_app, smtp, how, caplog):
+    caplog.set_level(logging.DEBUG)
+    break_server(smtp, how)
+    before = utcnow()
+    answers, reference, waited = submit(mail_app)
+    # The family waited at most about the delivery timeout.
+    assert waited < TIMEOUT + 4, waited
+
+    referrals, messages = stored(mail_app)
+    assert [r.reference for r in referrals] == [reference]
+    assert referrals[0].email == answers["email"]
+    (message,) = messages
+    assert message.referral_id == referrals[0].id
+    assert message.status == "pending"
+    assert message.attempts == 1
+    assert message.sent_at is None and message.claimed_until is None
+    assert message.last_error and message.last_error.startswith(EXPECTED_ERROR[how]), \
+        message.last_error
+    for item in personal_data(answers) + [reference]:
+        assert item not in message.last_error
+    # Back-off: the next try is about a minute away.
+    wait = message.next_attempt_at - before
+    assert datetime.timedelta(seconds=55) < wait < datetime.timedelta(seconds=60 + TIMEOUT + 10)
+
+    # Not due yet: a sender running now leaves it alone, even with the server back.
+    mend_server(smtp)
+    assert deliver_now(mail_app) == (0, 0)
+    assert smtp.messages() == []
+
+    # Due: delivered, once.
+    later = message.next_attempt_at + datetime.timedelta(seconds=1)
+    assert deliver_now(mail_app, now=later) == (1, 0)
+    received = smtp.wait_for(1)
+    assert len(received) == 1
+    assert_team_email(received[0], reference, answers)
+    (message,) = stored(mail_app)[1]
+    assert message.status == "sent" and message.attempts == 2 and message.last_error is None
+
+    # And never again.
+    assert deliver_now(mail_app, now=later + datetime.timedelta(days=1)) == (0, 0)
+    time.sleep(0.1)
+    assert len(smtp.messages()) == 1
+    assert_no_personal_data_logged(caplog, answers)
+
+
+def test_a_trickling_server_cannot_keep_the_family_waiting(mail_app, smtp):
+    """DELIVERY_TIMEOUT bounds the whole talk, not each step: a server that
+    answers every step just in time must not hold the family (and a sync
+    worker) for several times the timeout."""
+    smtp.handler.mode, smtp.handler.delay = "trickle", 0.9 * TIMEOUT  # 4 steps: 3.6 s
+    smtp.start()
+    client = mail_app.test_client()
+    answers = family_answers(1)
+    token = csrf_token(client.get("/en/refer").get_data(as_text=True))
+    assert client.post("/en/refer", data=MultiDict(form_fields(answers, token))).status_code == 302
+    started = time.monotonic()
+    assert client.post("/en/refer/check", data={"csrf_token": token}).status_code == 302
+    waited = time.monotonic() - started
+    assert waited < TIMEOUT + 1.5, f"the family waited {waited:.1f} s"
+    (message,) = stored(mail_app)[1]
+    assert message.status == "pending" and message.last_error == "timed out"
+    mend_server(smtp)
+    assert deliver_now(mail_app, now=message.next_attempt_at) == (1, 0)
+    assert len(smtp.wait_for(1)) == 1
+
+
+def test_a_failed_goodbye_after_acceptance_still_counts_as_sent(mail_app, smtp):
+    """Once the server has said 250 to the message, nothing after (a 421 to
+    QUIT, a dropped connection) may turn it into a failure: the retry would
+    send it twice."""
+    smtp.handler.mode = "bad-quit"
+    smtp.start()
+    _, reference, _ = submit(mail_app)
+    (message,) = stored(mail_app)[1]
+    assert message.status == "sent" and message.attempts == 1, message.last_error
+    smtp.handler.mode = "accept"
+    assert deliver_now(mail_app, now=utcnow() + datetime.timedelta(days=1)) == (0, 0)
+    time.sleep(0.1)
+    assert [reference in m["Subject"] for m in smtp.messages()] == [True]
+
+
+def test_cli_retries_after_an_outage(mail_app, smtp):
+    """`flask outbox deliver` as cron runs it: exit 75 while the server is down."""
+    references = [submit(mail_app, number)[1] for number in range(3)]
+    assert [m.status for m in stored(mail_app)[1]] == ["pending"] * 3
+    runner = mail_app.test_cli_runner()
+
+    def time_passes():
+        with sessions_of(mail_app).begin() as db:
+            db.execute(update(Message).where(Message.status == "pending")
+                       .values(next_attempt_at=utcnow() - datetime.timedelta(seconds=1)))
+
+    result = runner.invoke(args=["outbox", "deliver"])
+    assert result.exit_code == 0 and "delivered 0, still pending after a failure 0" in result.output
+
+    time_passes()
+    result = runner.invoke(args=["outbox", "deliver"])
+    assert result.exit_code == 75, result.output
+    assert "delivered 0, still pending after a failure 3" in result.output
+    assert [m.attempts for m in stored(mail_app)[1]] == [2, 2, 2]
+
+    mend_server(smtp)
+    time_passes()
+    result = runner.invoke(args=["outbox", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "delivered 3, still pending after a failure 0" in result.output
+    time_passes()  # a sent message is never due again
+    result = runner.invoke(args=["outbox", "deliver"])
+    assert "delivered 0, still pending after a failure 0" in result.output
+
+    received = smtp.wait_for(3)
+    assert len(received) == 3
+    assert sorted(m["Subject"].split()[2] for m in received) == sorted(references)
+    assert all(m.status == "sent" and m.attempts == 3 for m in stored(mail_app)[1])
+
+
+def test_backoff_grows_and_is_capped(mail_app, smtp):
+    """1, 2, 4 ... minutes after each failure, at most six hours."""
+    submit(mail_app)  # the first try fails: nothing listens
+    gaps = []
+    for attempt in range(2, 13):
+        (message,) = stored(mail_app)[1]
+        due = message.next_attempt_at + datetime.timedelta(seconds=1)
+        # Just before it is due, nothing is tried.
+        assert deliver_now(mail_app, now=due - datetime.timedelta(seconds=3)) == (0, 0)
+        tried = utcnow()
+        assert deliver_now(mail_app, now=due) == (0, 1)
+        (message,) = stored(mail_app)[1]
+        assert message.attempts == attempt
+        gaps.append(round((message.next_attempt_at - tried).total_seconds() / 60))
+    assert gaps == [2, 4, 8, 16, 32, 64, 128, 256, 360, 360, 360]
+
+    mend_server(smtp)
+    due = message.next_attempt_at + datetime.timedelta(seconds=1)
+    assert deliver_now(mail_app, now=due) == (1, 0)
+    assert len(smtp.wait_for(1)) == 1
+
+
+def test_backoff_values():
+    minutes = [backoff(n).total_seconds() / 60 for n in range(1, 13)]
+    assert minutes == [1, 2, 4, 8, 16, 32, 64, 128, 256, 360, 360, 360]
+    assert backoff(10_000) == datetime.timedelta(hours=6)
+
+
+# ---------------------------------------------------------------------------
+# What "never twice" can and cannot promise
+# ---------------------------------------------------------------------------
+
+def test_a_claim_taken_over_after_its_lease_is_no_longer_ours(mail_app, smtp):
+    """A sender that holds a batch longer than the lease (a slow server, many
+    messages) must not send what another sender has taken over since."""
+    smtp.start()
+    smtp.handler.mode = "refuse-data"  # the family's immediate try fails
+    for number in range(3):
+        submit(mail_app, number)
+    smtp.handler.mode = "accept"
+    due = utcnow() + datetime.timedelta(minutes=2)
+    slow = delivery.sender_name()
+    assert slow != delivery.sender_name()  # one token per run, even in one process
+
+    with sessions_of(mail_app)() as slow_sender:
+        batch = claim(slow_sender, due, limit=10, worker=slow)
+        assert len(batch) == 3
+        # Its own claim is renewable while the lease holds.
+        assert renew(slow_sender, batch[0], slow, due + delivery.LEASE)
+        # The lease runs out while the slow sender works through its batch;
+        # another sender (cron, a minute later, another server) takes over.
+        after_lease = due + delivery.LEASE * 2
+        assert deliver_now(mail_app, now=after_lease) == (3, 0)
+        assert len(smtp.wait_for(3)) == 3
+        # The slow sender reaches the messages it claimed long ago: not its own now.
+        for message_id in batch:
+            assert not renew(slow_sender, message_id, slow, after_lease + delivery.LEASE)
+    time.sleep(0.1)
+    ids = [m["Message-ID"] for m in smtp.messages()]
+    assert len(ids) == 3 and len(set(ids)) == 3, f"sent twice: {ids}"
+    assert all(m.status == "sent" and m.attempts == 2 for m in stored(mail_app)[1])
+
+
+def test_deliver_skips_a_claim_that_ran_out_mid_batch(mail_app, smtp, monkeypatch):
+    """The same through ``deliver``: each send of its batch takes most of a
+    lease, so the last message's claim runs out before its turn and another
+    sender delivers it; the first sender must skip it. Nothing arrives twice."""
+    smtp.start()
+    smtp.handler.mode = "refuse-data"  # the families' immediate tries fail
+    for number in range(3):
+        submit(mail_app, number)
+    smtp.handler.mode = "accept"
+    clock = [utcnow() + datetime.timedelta(minutes=2)]
+    monkeypatch.setattr(delivery, "utcnow", lambda: clock[0])
+    real_send = SmtpMailer.send
+    sends = []
+    other = []
+
+    def slow_send(self, email, message_id):
+        real_send(self, email, message_id)
+        sends.append(message_id)
+        clock[0] += delivery.LEASE * 0.6  # each send takes 3 of the 5 minutes
+        if len(sends) == 2 and not other:
+            # 6 minutes in: the third claim (taken at 0) ran out; the second
+            # (renewed at 3) holds. Another sender runs now.
+            other.append(deliver_now(mail_app, now=clock[0]))
+
+    monkeypatch.setattr(SmtpMailer, "send", slow_send)
+    first = deliver_now(mail_app)
+    assert other == [(1, 0)], "the other sender should take over just the third"
+    assert first == (2, 0), first
+    time.sleep(0.1)
+    ids = [m["Message-ID"] for m in smtp.messages()]
+    assert len(ids) == 3 and len(set(ids)) == 3, f"sent twice: {ids}"
+    assert all(m.status == "sent" for m in stored(mail_app)[1])
+
+
+@pytest.fixture
+def sqlite_mail_app(make_app, tmp_path, smtp):
+    url = f"sqlite:///{tmp_path / 'lock.db'}"
+    upgrade(url)
+    app = make_app(DATABASE_URL=url, SMTP_URL=smtp.url, DELIVERY_TIMEOUT=TIMEOUT,
+                   BASE_URL=BASE_URL, REFERRAL_RATE_LIMIT="1000 per hour")
+    yield app
+    app.extensions["db"].kw["bind"].dispose()
+
+
+def test_a_slow_send_does_not_hold_up_submissions(sqlite_mail_app, smtp):
+    """While a sender waits on a slow mail server, families can still send:
+    no database lock (SQLite's write lock, taken by every transaction) is
+    held across the SMTP talk. (PostgreSQL has no such lock to hold.)"""
+    mail_app = sqlite_mail_app
+    smtp.start()
+    smtp.handler.mode = "refuse-data"
+    submit(mail_app, 1)
+    smtp.handler.mode, smtp.handler.delay = "slow", 4  # stalls; the sender waits 5 s
+    config = mail_app.config
+    sender = threading.Thread(target=lambda: deliver(
+        sessions_of(mail_app), SmtpMailer(smtp.url, 5), config["MAIL_FROM"],
+        config["MAIL_DOMAIN"], now=utcnow() + datetime.timedelta(minutes=2)))
+    sender.start()
+    try:
+        time.sleep(0.5)  # the sender is now talking to the server
+        client = mail_app.test_client()
+        token = csrf_token(client.get("/en/refer").get_data(as_text=True))
+        started = time.monotonic()
+        answered = client.post("/en/refer", data=MultiDict(form_fields(family_answers(2), token)))
+        took = time.monotonic() - started
+        assert answered.status_code == 302
+        assert sender.is_alive(), "the sender should still be waiting on the server"
+        assert took < 2, f"a family's answers waited {took:.1f} s for the database"
+    finally:
+        sender.join(15)
+    smtp.handler.mode = "accept"
+
+
+def test_a_server_that_accepts_too_late_gets_a_recognisable_repeat(mail_app, smtp):
+    """SMTP cannot rule this out: a server that accepts after the sender gave
+    up waiting gets the message again on the retry. The repeat must carry
+    the same Message-ID so the team's mail system can drop it."""
+    smtp.handler.mode, smtp.handler.delay = "slow-data", TIMEOUT + 1
+    smtp.start()
+    _, reference, _ = submit(mail_app)
+    (message,) = stored(mail_app)[1]
+    assert message.status == "pending" and message.last_error == "timed out"
+    smtp.wait_for(1, seconds=TIMEOUT + 5)  # the late acceptance
+    smtp.handler.mode = "accept"
+    assert deliver_now(mail_app, now=message.next_attempt_at) == (1, 0)
+    received = smtp.wait_for(2)
+    assert len(received) == 2
+    assert received[0]["Message-ID"] == received[1]["Message-ID"]
+    assert all(reference in m["Subject"] for m in received)
+
+
+def test_a_message_is_given_up_after_many_attempts_and_said_loudly(tmp_path, caplog):
+    """After MAX_ATTEMPTS the message is marked failed (the referral stays)."""
+    import datetime
+    from portal.db.base import utcnow
+    from portal.db.engine import make_engine
+    from portal.db.migrate import upgrade
+    from portal.outbox import delivery
+    from portal.outbox.mailer import DeliveryError
+    from portal.outbox.models import Message
+    from sqlalchemy.orm import sessionmaker
+
+    class Refusing:
+        def send(self, email, message_id):
+            raise DeliveryError("refused (550)")
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    upgrade(url)
+    sessions = sessionmaker(make_engine(url), expire_on_commit=False)
+    with sessions() as session:
+        session.add(Message(recipient="north.team@example.org", subject="s", body="b",
+                            attempts=delivery.MAX_ATTEMPTS - 1))
+        session.commit()
+    later = utcnow() + datetime.timedelta(days=30)
+    assert delivery.deliver(sessions, Refusing(), "no-reply@example.org", "example.org", now=later) == (0, 1)
+    with sessions() as session:
+        message = session.query(Message).one()
+        assert message.status == "failed" and message.attempts == delivery.MAX_ATTEMPTS
+    assert "given up after" in caplog.text
+    assert delivery.deliver(sessions, Refusing(), "no-reply@example.org", "example.org",
+                            now=later + datetime.timedelta(days=1)) == (0, 0)
