@@ -21,6 +21,8 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXIES,
                                 x_proto=config.PROXIES, x_host=config.PROXIES)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Flask-Limiter names the client's IP address at INFO: personal data.
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
     from .content import web as content_web
     content_web.init_app(app)

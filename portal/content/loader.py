@@ -7,6 +7,7 @@ size, so noticing one edited file among a thousand re-reads only that file.
 import datetime
 import hashlib
 import os
+import pickle
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -70,6 +71,24 @@ class ContentLoader:
         self.root = Path(root)
         self._cache = {}
         self._site_files = None  # the last good (site, localities, synonyms)
+
+    def save_cache(self, path):
+        """Keep the parsed files on disk, for the next process to start warm."""
+        temporary = Path(f"{path}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as out:
+            pickle.dump(self._cache, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+    def restore_cache(self, path):
+        """Start from parsed files saved by save_cache (our own file, trusted);
+        an unreadable one is ignored and everything is parsed afresh."""
+        try:
+            with open(path, "rb") as source:
+                cache = pickle.load(source)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return
+        if isinstance(cache, dict):
+            self._cache = cache
 
     def load(self, stamps=None, today=None):
         """Read everything and return a new Snapshot."""

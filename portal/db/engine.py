@@ -6,9 +6,12 @@ from sqlalchemy.orm import sessionmaker
 
 
 def make_engine(url):
-    """Return an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Return an engine; SQLite gets WAL, a busy timeout and foreign keys.
+
+    hide_parameters: an error's log line must never carry a family's answers.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def sqlite_pragmas(connection, record):
@@ -33,7 +36,8 @@ def make_engine(url):
             connection.isolation_level = None
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                         hide_parameters=True)
 
 
 def init_app(app):

@@ -39,7 +39,8 @@ def route(localities, postcode):
         candidates.append(postcode[:-2])  # the sector: 'SK6 6AB' -> 'SK6 6'
     candidates.append(district)
     owners = {prefix: team for team in localities.teams for prefix in team.postcodes}
-    outside = bool(localities.area) and district not in localities.area
+    # The area may list districts, sectors or full postcodes, as teams do.
+    outside = bool(localities.area) and not any(prefix in localities.area for prefix in candidates)
     if not outside:
         for prefix in candidates:
             if prefix in owners:

@@ -3,7 +3,7 @@
 import datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectMultipleField
+from wtforms import Field, FieldList, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -54,14 +54,29 @@ class MemorableDate(Field):
         if missing:
             self.process_errors.append(_l("The date must include %(part)s", part=missing[0]))
             return None
-        month_number = self.MONTHS.get(month[:3].lower()) if not month.isdigit() else int(month)
         try:
-            if not (day.isdigit() and year.isdigit() and len(year) == 4 and month_number):
+            # isdecimal, not isdigit: "²" is a digit that int() refuses.
+            month_number = self.MONTHS.get(month[:3].lower()) if not month.isdecimal() else int(month)
+            if not (day.isdecimal() and year.isdecimal() and len(year) == 4 and month_number):
                 raise ValueError
             return datetime.date(int(year), month_number, int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             self.process_errors.append(_l("The date must be a real date, like 27 3 2025"))
             return None
 
     def _value(self):
         return self.parts
+
+
+class Entries(FieldList):
+    """A FieldList that ignores posted names whose index is not a plain number
+    (WTForms' own int()s anything isdigit() accepts, such as "children-²-born",
+    and trips over a name the multipart parser could not read)."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if isinstance(key, str) and key.startswith(prefix):  # a garbled multipart name is None
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if index.isdecimal():
+                    yield int(index)

@@ -8,14 +8,15 @@ import datetime
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, Form, FormField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..localities.routing import normalise as normalise_postcode
 from ..localities.routing import FULL as FULL_POSTCODE
-from .fields import Checkboxes, MemorableDate
+from .fields import Checkboxes, Entries, MemorableDate
 
 CONTACT_WAYS = [
     ("phone", _l("Phone call")),
@@ -43,6 +44,27 @@ HELP_WITH = [
 MAX_CHILDREN = 6
 OLDEST_CHILD_YEARS = 6
 LATEST_DUE_DAYS = 300
+PHONE_LENGTH = 20  # the referrals.phone column
+
+
+def tidy(value):
+    """Trim a typed answer; drop NUL characters, which no family types and
+    PostgreSQL cannot store."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+TIDY = [tidy]
+
+
+class PostedForm(FlaskForm):
+    """A form read from an ordinary form post only: never from uploaded
+    files or a JSON body (Flask-WTF's default), whose values are not text."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is None or hasattr(formdata, "getlist"):
+                return formdata
+            return request.form if form.is_submitted() else None
 
 
 def today():
@@ -55,7 +77,8 @@ class ChildForm(Form):
     born = RadioField(_l("Is your child born yet?"), choices=[
         ("yes", _l("Yes")), ("no", _l("No, I am pregnant or my partner is"))],
         validators=[InputRequired(_l("Select yes if your child is born"))])
-    first_name = StringField(_l("Child's first name"), validators=[Optional(), Length(max=60)],
+    # No Optional(): it would stop validate_first_name, which needs a born child's name.
+    first_name = StringField(_l("Child's first name"), validators=[Length(max=60)], filters=TIDY,
                              description=_l("Leave this empty if your baby is not born yet"))
     date = MemorableDate(_l("Date of birth, or due date"),
                          description=_l("For example, 27 3 2025"))
@@ -81,32 +104,33 @@ class ChildForm(Form):
             raise ValidationError(_l("Enter your child's first name"))
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(PostedForm):
     """Ask for help: what a locality team needs to contact the family."""
 
-    parent_name = StringField(_l("Your full name"), validators=[
-        InputRequired(_l("Enter your full name")), Length(max=100, message=_l("Your name must be 100 characters or fewer"))])
-    phone = StringField(_l("Phone number"), validators=[Optional()],
+    parent_name = StringField(_l("Your full name"), filters=TIDY, validators=[
+        DataRequired(_l("Enter your full name")), Length(max=100, message=_l("Your name must be 100 characters or fewer"))])
+    phone = StringField(_l("Phone number"), validators=[Optional()], filters=TIDY,
                         description=_l("A UK mobile or landline"))
-    email = StringField(_l("Email address"), validators=[Optional(), Length(max=254)])
+    email = StringField(_l("Email address"), validators=[Optional(), Length(max=254)], filters=TIDY)
     contact_ways = Checkboxes(_l("How can we contact you safely?"), choices=CONTACT_WAYS,
                               description=_l("Select all that are safe for you"))
     best_times = Checkboxes(_l("When is it best to contact you?"), choices=BEST_TIMES,
                             description=_l("Select all that apply. Leave empty if any time is fine"))
     postcode = StringField(_l("Postcode"), validators=[InputRequired(_l("Enter your postcode"))])
-    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=300)],
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=300)], filters=TIDY,
                             description=_l("Needed only if we may write to you"))
-    children = FieldList(FormField(ChildForm), min_entries=1, max_entries=MAX_CHILDREN)
+    children = Entries(FormField(ChildForm), min_entries=1, max_entries=MAX_CHILDREN)
     help_with = Checkboxes(_l("What would you like help with?"), choices=HELP_WITH,
                            description=_l("Select all that apply"))
-    details = TextAreaField(_l("Tell us more (optional)"), validators=[Optional(), Length(
+    details = TextAreaField(_l("Tell us more (optional)"), filters=TIDY, validators=[Optional(), Length(
         max=2000, message=_l("Write 2000 characters or fewer"))])
     spoken_language = StringField(_l("Which language would you like us to speak?"),
-                                  validators=[Optional(), Length(max=60)])
+                                  validators=[Optional(), Length(max=60)], filters=TIDY)
     interpreter = RadioField(_l("Would you like an interpreter?"), choices=[
         ("yes", _l("Yes")), ("no", _l("No"))], default="no",
         validators=[InputRequired(_l("Select yes if you would like an interpreter"))])
-    consent = BooleanField(validators=[InputRequired(
+    # DataRequired, not InputRequired: a posted "false" is present but not a yes.
+    consent = BooleanField(validators=[DataRequired(
         _l("You need to agree so that we can pass your request to the team"))])
     # A trap for robots: hidden from people and from screen readers.
     website = StringField(_l("Leave this empty"))
@@ -124,9 +148,15 @@ class ReferralForm(FlaskForm):
             number = phonenumbers.parse(field.data, "GB")
         except phonenumbers.NumberParseException:
             number = None
-        if number is None or not phonenumbers.is_possible_number(number) or number.country_code != 44:
+        # IS_POSSIBLE, not just is_possible_number(): that also passes "12345",
+        # a local-only number nobody can call without knowing its area code.
+        if number is None or number.country_code != 44 or phonenumbers.is_possible_number_with_reason(
+                number) != phonenumbers.ValidationResult.IS_POSSIBLE:
             raise ValidationError(_l("Enter a UK phone number, like 07700 900 982 or 0161 496 0000"))
-        field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        if len(formatted) > PHONE_LENGTH:  # a long extension
+            raise ValidationError(_l("Enter a UK phone number, like 07700 900 982 or 0161 496 0000"))
+        field.data = formatted
 
     def validate_email(self, field):
         if not field.data:
@@ -197,7 +227,7 @@ class ReferralForm(FlaskForm):
         }
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PostedForm):
     """Look up a referral: the reference and the child's date."""
 
     reference = StringField(_l("Your reference number"), validators=[
@@ -215,6 +245,8 @@ def error_links(form):
     from wtforms import FieldList, FormField, RadioField, SelectMultipleField
     links = []
     for field in form:
+        if getattr(field.widget, "input_type", None) == "hidden":
+            continue  # the CSRF token: the page says in words that it timed out
         if isinstance(field, FieldList):
             for entry in field:
                 links.extend(error_links(entry.form) if isinstance(entry, FormField) else [])

@@ -24,6 +24,7 @@ from .generations import FINGERPRINT, Generations
 log = logging.getLogger(__name__)
 MANIFEST = "documents.json"  # key -> hash of each document, and the languages
 INCREMENTAL_SHARE = 0.2  # above this share of changed pages, build afresh
+PARSE_CACHE = "parsed-content.pickle"
 
 
 def _digest(doc):
@@ -44,7 +45,13 @@ def rebuild(content_dir, search_dir, snapshot=None, force=False):
     """
     generations = Generations(search_dir)
     with generations.lock():
-        snapshot = snapshot or ContentLoader(content_dir).load()
+        if snapshot is None:
+            # A builder process starts cold: reuse the files parsed last time,
+            # so one edited page among thousands is parsed alone.
+            loader = ContentLoader(content_dir)
+            loader.restore_cache(generations.root / PARSE_CACHE)
+            snapshot = loader.load()
+            loader.save_cache(generations.root / PARSE_CACHE)
         if not force and generations.fingerprint() == snapshot.fingerprint:
             return None
         docs = {doc.key: doc for doc in documents(snapshot)}

@@ -116,6 +116,7 @@ class Index:
         self.folder = folder
         self._ix = index.open_dir(str(folder))
         self._searcher = self._ix.searcher()
+        self._filters = {}  # filter query -> document numbers (the index never changes)
         self.languages = {name.rsplit("_", 1)[1] for name in self._ix.schema.names()
                           if name.startswith("title_")}
 
@@ -145,18 +146,21 @@ class Index:
                 if query is None:
                     continue
                 where = And([scope, *narrowing])
-                hits = self._searcher.search(query, filter=where, limit=wanted,
+                hits = self._searcher.search(query, filter=self._docs(where), limit=wanted,
                                              groupedby=FieldFacet("section"))
-                for name, docs in hits.groups("section").items():
-                    results.sections[name] = results.sections.get(name, 0) + len(docs)
+                counts = {name: len(docs) for name, docs in hits.groups("section").items()}
+                for name, count in counts.items():
+                    results.sections[name] = results.sections.get(name, 0) + count
                 if section:
                     hits = self._searcher.search(
-                        query, filter=And([where, Term("section", section)]), limit=wanted)
+                        query, filter=self._docs(And([where, Term("section", section)])),
+                        limit=wanted)
+                # The counts already hold the total: len(hits) would run the query again.
+                results.total += counts.get(section, 0) if section else sum(counts.values())
                 found.append((side_lang, hits))
             if results.sections or not all_words:
                 results.all_words = all_words
                 break
-        results.total = sum(len(hits) for _, hits in found)
         ordered = [(side_lang, hit) for side_lang, hits in found for hit in hits]
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         for side_lang, hit in ordered[start:wanted]:
@@ -169,6 +173,16 @@ class Index:
         if not results.total or not results.all_words:
             results.suggestion = self.suggest(text)
         return results
+
+    def _docs(self, where):
+        """Return the documents a filter allows, worked out once per generation."""
+        key = repr(where)
+        docs = self._filters.get(key)
+        if docs is None:
+            if len(self._filters) > 512:
+                self._filters.clear()
+            docs = self._filters[key] = set(self._searcher.docs_for_query(where))
+        return docs
 
     def _known(self, lang, term):
         reader = self._searcher.reader()

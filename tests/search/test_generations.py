@@ -117,3 +117,16 @@ def test_one_changed_page_is_updated_in_a_copy(tmp_path, content_dir, caplog):
     finally:
         fresh.close()
         old.close()
+
+
+def test_the_builder_reparses_only_the_changed_file(tmp_path, content_dir, monkeypatch):
+    from portal.content import markdown_render
+    search_dir = tmp_path / "search"
+    rebuild(content_dir, search_dir)
+    rendered = []
+    original = markdown_render.render
+    monkeypatch.setattr(markdown_render, "render", lambda text: rendered.append(1) or original(text))
+    page = content_dir / "en/groups/messy-play-reddish.md"
+    page.write_text(page.read_text().replace("title: ", "title: Again ", 1))
+    assert rebuild(content_dir, search_dir) is not None
+    assert len(rendered) == 1
