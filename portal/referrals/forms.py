@@ -15,6 +15,7 @@ from wtforms import BooleanField, Form, FormField, RadioField, StringField, Text
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..localities.routing import normalise as normalise_postcode
+from ..timetable.sessions import LONDON
 from ..localities.routing import FULL as FULL_POSTCODE
 from .fields import Checkboxes, Entries, MemorableDate
 
@@ -68,7 +69,8 @@ class PostedForm(FlaskForm):
 
 
 def today():
-    return datetime.date.today()
+    """Today in Stockport, whatever the server's own clock zone."""
+    return datetime.datetime.now(LONDON).date()
 
 
 class ChildForm(Form):
