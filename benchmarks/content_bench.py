@@ -35,7 +35,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from serving import Gunicorn, stop_on_sigterm
+from synthetic import AGES, PLACES, SITE_FILES, venue
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -54,32 +56,12 @@ GOAL_RATIO = 0.6           # content pages / hello, requests per second
 GOAL_LOAD_SECONDS = 5.0    # for 1,000 files
 GOAL_PAGE_KIB = 10.0       # one typical page's HTML + site.css, gzip-compressed
 
-SITE_FILES = ("site.yml", "localities.yml", "synonyms.yml")
 SHARE = {"groups": 0.55, "epec": 0.15, "health-visiting": 0.15, "pages": 0.15}
 
 
 # --------------------------------------------------------------------------
 # Synthetic content
 # --------------------------------------------------------------------------
-
-PLACES = {
-    "north": ["Reddish", "Brinnington", "Heaton Moor", "Heaton Chapel",
-              "Heaton Mersey", "Heaton Norris"],
-    "central": ["Edgeley", "Adswood", "Shaw Heath", "Cale Green",
-                "Stockport town centre", "Davenport"],
-    "east": ["Marple", "Bredbury", "Romiley", "Offerton", "Compstall", "Woodley"],
-    "south": ["Bramhall", "Hazel Grove", "Cheadle", "Gatley", "Cheadle Hulme",
-              "Heald Green"],
-}
-DISTRICTS = {"north": ["SK4", "SK5"], "central": ["SK1", "SK2", "SK3"],
-             "east": ["SK6"], "south": ["SK7", "SK8"]}
-VENUE_KINDS = ["Library", "Community Centre", "Methodist Church Hall",
-               "Scout Hut", "Primary School", "Leisure Centre", "Health Centre",
-               "Community Rooms", "Baptist Church", "Children's Centre"]
-STREETS = ["Mill Lane", "Church Road", "Station Road", "Hollins Avenue",
-           "Greenfold Way", "Marsland Street", "Vale Close", "Park Road",
-           "Brook Street", "Lowndes Lane", "Windlehurst Road", "Bridge Street"]
-ALL_AGES = ["pregnancy", "0-1", "1-2", "2-3", "3-5"]
 
 # name, topics, ages, booking, minutes
 GROUP_KINDS = [
@@ -309,7 +291,7 @@ class Generator:
                                "and who to ask if you are worried.")
             if rng.random() < 0.3:
                 meta["localities"] = [plan["locality"]]
-            meta["ages"] = sorted(rng.sample(ALL_AGES, rng.randint(1, 5)), key=ALL_AGES.index)
+            meta["ages"] = sorted(rng.sample(AGES, rng.randint(1, 5)), key=AGES.index)
             meta["topics"] = plan["tags"]
         meta["updated"] = today - datetime.timedelta(days=rng.randint(0, 200))
         if rng.random() < 0.7:
@@ -323,15 +305,7 @@ class Generator:
         if hubs_here and rng.random() < 0.5:
             out["venue"] = rng.choice(hubs_here)
         else:
-            district = rng.choice(DISTRICTS[plan["locality"]])
-            name = f"{plan['place']} {rng.choice(VENUE_KINDS)}"
-            out["venue"] = {
-                "name": name,
-                "address": [name, f"{rng.randint(1, 250)} {rng.choice(STREETS)}",
-                            f"{plan['place']}, Stockport"],
-                "postcode": f"{district} {rng.randint(1, 9)}"
-                            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-            }
+            out["venue"] = venue(rng, plan["locality"], plan["place"])
         booking = plan["kind"][3] if section == "groups" else "required"
         out["booking"] = booking
         if booking == "required":
@@ -642,85 +616,6 @@ def profile_kind(app, urls, kind, requests=60, top=25):
 # --------------------------------------------------------------------------
 # Throughput under gunicorn
 # --------------------------------------------------------------------------
-
-GUNICORN_CONF = """\
-import os, pathlib
-def post_worker_init(worker):
-    # The app (and so the content) is loaded: this worker is ready.
-    pathlib.Path(os.environ["BENCH_READY_DIR"], str(worker.pid)).touch()
-"""
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """Run gunicorn in its own process group; always stopped on exit."""
-
-    def __init__(self, module, chdir, workers, env, workdir, name):
-        self.port = free_port()
-        self.ready = Path(workdir, f"ready-{name}")
-        self.ready.mkdir()
-        conf = Path(workdir, "gunicorn_conf.py")
-        conf.write_text(GUNICORN_CONF)
-        self.log = Path(workdir, f"gunicorn-{name}.log")
-        self.workers = workers
-        self.args = [sys.executable, "-m", "gunicorn", "--config", str(conf),
-                     "--workers", str(workers), "--worker-class", "sync",
-                     "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
-                     "--timeout", "120", "--graceful-timeout", "2",
-                     "--error-logfile", str(self.log), "--log-level", "warning", module]
-        self.env = {**os.environ, **env, "BENCH_READY_DIR": str(self.ready)}
-        self.proc = None
-
-    @property
-    def base(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self):
-        self.proc = subprocess.Popen(self.args, env=self.env, start_new_session=True,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        try:
-            while len(list(self.ready.iterdir())) < self.workers:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start; its log:\n"
-                                     + self.log.read_text())
-                time.sleep(0.1)
-        except BaseException:  # __exit__ is not called when __enter__ fails
-            self.stop()
-            raise
-        return self
-
-    def worker_rss_kib(self):
-        sizes = []
-        for entry in self.ready.iterdir():
-            try:
-                for line in Path("/proc", entry.name, "status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        sizes.append(int(line.split()[1]))
-            except FileNotFoundError:
-                pass
-        return sizes
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # the group we started
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-
-    def __exit__(self, *exc):
-        self.stop()
-
 
 def check_urls(base, paths):
     for path in paths:
@@ -1083,10 +978,6 @@ def logging_quiet():
     logging.getLogger("portal").setLevel(logging.WARNING)
 
 
-def _stop_on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)  # run the finally blocks: gunicorn is stopped
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     sys.exit(main())

@@ -45,7 +45,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -53,6 +52,8 @@ import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+
+from serving import Gunicorn, stop_on_sigterm
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = Path(__file__).resolve().parent
@@ -68,88 +69,6 @@ config.REFERRAL_RATE_LIMIT = "1000000 per hour"  # every client is 127.0.0.1
 config.SEARCH_REBUILD = "off"  # not on this path; a first build would take CPU
 app = create_app(config)
 """
-
-GUNICORN_CONF = """\
-import os, pathlib
-def post_worker_init(worker):
-    pathlib.Path(os.environ["BENCH_READY_DIR"], str(worker.pid)).touch()
-"""
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn in its own process group; the group is killed on exit."""
-
-    def __init__(self, module, chdir, workers, env, workdir, name):
-        self.port = free_port()
-        self.workers = workers
-        self.ready = Path(workdir, f"ready-{name}")
-        self.ready.mkdir()
-        conf = Path(workdir, "gunicorn_conf.py")
-        conf.write_text(GUNICORN_CONF)
-        self.log = Path(workdir, f"gunicorn-{name}.log")
-        self.args = [sys.executable, "-m", "gunicorn", "--config", str(conf),
-                     "--workers", str(workers), "--worker-class", "sync",
-                     "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
-                     "--timeout", "60", "--graceful-timeout", "2", "--backlog", "2048",
-                     "--error-logfile", str(self.log), "--log-level", "warning", module]
-        pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-        self.env = {**os.environ, "PYTHONPATH": pythonpath, **env,
-                    "BENCH_READY_DIR": str(self.ready)}
-        self.proc = None
-
-    @property
-    def base(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self):
-        self.proc = subprocess.Popen(self.args, env=self.env, start_new_session=True,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        try:
-            while len(list(self.ready.iterdir())) < self.workers:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start; its log:\n" + self.log_text())
-                time.sleep(0.05)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def log_text(self):
-        return self.log.read_text() if self.log.exists() else ""
-
-    def workers_cpu_seconds(self):
-        """CPU time (user + system) used so far by the workers now running."""
-        total = 0
-        for entry in self.ready.iterdir():
-            try:
-                fields = Path("/proc", entry.name, "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
-        return total / os.sysconf("SC_CLK_TCK")
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # the group we started
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-
-    def __exit__(self, *exc):
-        self.stop()
-
 
 # --------------------------------------------------------------------------
 # The client: one family after another
@@ -578,10 +497,6 @@ def profile(workdir, journeys=300):
     return 0
 
 
-def _stop_on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)  # run the finally blocks: gunicorn is stopped
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     sys.exit(main())

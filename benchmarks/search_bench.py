@@ -53,6 +53,8 @@ from pathlib import Path
 
 import yaml
 
+from synthetic import AGES, PLACES, SITE_FILES, venue
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 REAL_CONTENT = ROOT / "content"
@@ -74,7 +76,6 @@ GOAL_SEARCHABLE_SECONDS = 5.0  # a saved page is searchable within this
 GOAL_FULL_BUILD_SECONDS = 5.0  # full rebuild of 1,000 pages
 GOAL_FULL_BUILD_AT = 1_000
 
-SITE_FILES = ("site.yml", "localities.yml", "synonyms.yml")
 SHARE = {"groups": 0.6, "epec": 0.15, "health-visiting": 0.25}
 TARGET_WORDS = 300
 PAGE_SIZE = Config.SEARCH_PAGE_SIZE
@@ -84,23 +85,6 @@ PAGE_SIZE = Config.SEARCH_PAGE_SIZE
 # Synthetic content
 # --------------------------------------------------------------------------
 
-PLACES = {
-    "north": ["Reddish", "Brinnington", "Heaton Moor", "Heaton Chapel",
-              "Heaton Mersey", "Heaton Norris"],
-    "central": ["Edgeley", "Adswood", "Shaw Heath", "Cale Green",
-                "Stockport town centre", "Davenport"],
-    "east": ["Marple", "Bredbury", "Romiley", "Offerton", "Compstall", "Woodley"],
-    "south": ["Bramhall", "Hazel Grove", "Cheadle", "Gatley", "Cheadle Hulme",
-              "Heald Green"],
-}
-DISTRICTS = {"north": ["SK4", "SK5"], "central": ["SK1", "SK2", "SK3"],
-             "east": ["SK6"], "south": ["SK7", "SK8"]}
-VENUE_KINDS = ["Library", "Community Centre", "Methodist Church Hall",
-               "Scout Hut", "Primary School", "Leisure Centre", "Health Centre",
-               "Community Rooms", "Baptist Church", "Children's Centre"]
-STREETS = ["Mill Lane", "Church Road", "Station Road", "Hollins Avenue",
-           "Greenfold Way", "Marsland Street", "Vale Close", "Park Road",
-           "Bridge Street", "Wellington Road", "Chapel Street", "Moor Lane"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 # Each synthetic page is about one thing and takes most of its words from the
 # real pages about that thing (matched by file name), the rest from the real
@@ -151,7 +135,6 @@ HV_ASPECTS = ["what is normal", "questions parents ask", "when to get help",
               "a guide for new parents", "tips from health visitors", "for toddlers",
               "in the first year", "for dads and partners", "myths and facts",
               "what your health visitor can do"]
-AGES = ["pregnancy", "0-1", "1-2", "2-3", "3-5"]
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 # Blocks that mention a topic are not "topic-free".
@@ -298,15 +281,8 @@ def _activity(rng, corpus, section, n):
         meta["venue"] = hub
         place = re.split(r" Family Hub| satellite", where)[0]
     else:
-        district = rng.choice(DISTRICTS[locality])
-        where = f"{place} {rng.choice(VENUE_KINDS)}"
-        meta["venue"] = {
-            "name": where,
-            "address": [where, f"{rng.randint(1, 250)} {rng.choice(STREETS)}",
-                        f"{place}, Stockport"],
-            "postcode": f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-                        f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-        }
+        meta["venue"] = venue(rng, locality, place)
+        where = meta["venue"]["name"]
     if section == "groups":
         kind, topics, files = rng.choice(GROUP_KINDS)
         title = f"{kind} at {place} ({day})"

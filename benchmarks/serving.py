@@ -1,0 +1,120 @@
+"""gunicorn for the benchmarks that load a real server (content_bench,
+referral_bench): a free port on 127.0.0.1, sync workers, started in its own
+process group and stopped (the whole group) on exit.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GUNICORN_CONF = """\
+import os, pathlib
+def post_worker_init(worker):
+    # The app (and so the content) is loaded: this worker is ready.
+    pathlib.Path(os.environ["BENCH_READY_DIR"], str(worker.pid)).touch()
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn in its own process group; the group is killed on exit.
+
+    ``module`` is the WSGI app ("hello_app:app"), loaded from ``chdir`` (the
+    repository root is on PYTHONPATH too, for ``portal``); ``env`` is added
+    to this process's environment. Entering waits until every worker has
+    loaded the app.
+    """
+
+    def __init__(self, module, chdir, workers, env, workdir, name, timeout=120):
+        self.port = free_port()
+        self.workers = workers
+        self.ready = Path(workdir, f"ready-{name}")
+        self.ready.mkdir()
+        conf = Path(workdir, "gunicorn_conf.py")
+        conf.write_text(GUNICORN_CONF)
+        self.log = Path(workdir, f"gunicorn-{name}.log")
+        self.args = [sys.executable, "-m", "gunicorn", "--config", str(conf),
+                     "--workers", str(workers), "--worker-class", "sync",
+                     "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
+                     "--timeout", str(timeout), "--graceful-timeout", "2",
+                     "--backlog", "2048",  # gunicorn's default, stated
+                     "--error-logfile", str(self.log), "--log-level", "warning", module]
+        pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        self.env = {**os.environ, "PYTHONPATH": pythonpath, **env,
+                    "BENCH_READY_DIR": str(self.ready)}
+        self.proc = None
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.args, env=self.env, start_new_session=True,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        try:
+            while len(list(self.ready.iterdir())) < self.workers:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("gunicorn did not start; its log:\n" + self.log_text())
+                time.sleep(0.05)
+        except BaseException:  # __exit__ is not called when __enter__ fails
+            self.stop()
+            raise
+        return self
+
+    def log_text(self):
+        return self.log.read_text() if self.log.exists() else ""
+
+    def worker_rss_kib(self):
+        """The resident memory (KiB) of each worker now running."""
+        sizes = []
+        for entry in self.ready.iterdir():
+            try:
+                for line in Path("/proc", entry.name, "status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        sizes.append(int(line.split()[1]))
+            except FileNotFoundError:
+                pass
+        return sizes
+
+    def workers_cpu_seconds(self):
+        """CPU time (user + system) used so far by the workers now running."""
+        total = 0
+        for entry in self.ready.iterdir():
+            try:
+                fields = Path("/proc", entry.name, "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)  # the group we started
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def stop_on_sigterm(signum, frame):
+    """A SIGTERM handler: exit through the finally blocks, so gunicorn is stopped."""
+    raise SystemExit(128 + signum)
