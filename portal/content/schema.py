@@ -9,6 +9,7 @@ import difflib
 from dataclasses import dataclass
 from functools import partial
 
+from ..timetable.occurrences import meeting_days
 from ..timetable.opening_hours import OpeningHours, parse_day
 from ..timetable.sessions import (
     WEEKDAYS,
@@ -253,19 +254,10 @@ def check_activity(values, lines):
     if not values["sessions"]:
         raise ContentError("sessions: list at least one session", line_of(lines, ("sessions",)))
     for index, cancelled in enumerate(values.get("cancelled", ())):
-        if not any(_meets_on(s, cancelled.on) for s in values["sessions"]):
+        if not any(list(meeting_days(s, cancelled.on, cancelled.on)) for s in values["sessions"]):
             raise ContentError(
                 f"cancelled[{index + 1}].date: {cancelled.on} ({cancelled.on:%A}) "
                 "is not a day this meets",
                 line_of(lines, ("cancelled", index, "date")),
             )
 
-
-def _meets_on(session, day):
-    if isinstance(session, SingleDate):
-        return session.on == day
-    return (
-        session.first <= day <= session.last
-        and day.weekday() == session.weekday
-        and day not in session.except_dates
-    )
