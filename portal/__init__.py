@@ -46,8 +46,11 @@ def create_app(config=None):
     from .public import bp as public_bp
     from .referrals.views import bp as referrals_bp
     from .search.views import bp as search_bp
+    from .staff.views import bp as staff_bp, login_manager
+    login_manager.init_app(app)
     app.register_blueprint(ops_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(staff_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(search_bp)
 
@@ -59,9 +62,11 @@ def create_app(config=None):
     from .content.cli import content_cli
     from .db.migrate import db_cli
     from .outbox.cli import outbox_cli
+    from .staff.cli import staff_cli
     from .search.cli import search_cli
     app.cli.add_command(content_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(staff_cli)
     return app

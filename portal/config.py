@@ -69,6 +69,10 @@ class Config:
     WHATS_ON_DAYS = 28
     MAX_CONTENT_LENGTH = 64 * 1024
     RATELIMIT_HEADERS_ENABLED = True
+    # Staff: signed out after this long without activity; sign-in attempts
+    # per client address (each account also locks after 5 wrong passwords).
+    STAFF_IDLE_MINUTES = 30
+    STAFF_LOGIN_RATE_LIMIT = "20 per 15 minutes"
     # Every message of ours is written out in our own translations; WTForms'
     # own catalogue would only be reloaded on each form for nothing.
     WTF_I18N_ENABLED = False

@@ -110,7 +110,7 @@ def send():
     db = session()
     referral, destination = submit(
         db, draft.answers, content.localities, current_language(),
-        inbox_url_for=lambda reference: current_app.config["BASE_URL"] + "/staff/",
+        inbox_url_for=lambda reference: f"{current_app.config['BASE_URL']}/staff/referrals/{reference}",
         staff_language=content.default_language,
     )
     # The referral is committed: from here on nothing can lose it.

@@ -1,0 +1,1 @@
+"""The locality teams' inbox: each team sees and works its own referrals."""

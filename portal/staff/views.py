@@ -1,0 +1,194 @@
+"""The staff inbox: sign in, the team's referrals, one referral, changes.
+
+A team member reaches only their own team's referrals: every query is
+scoped by team, and anything outside it is a 404, so ids are never
+confirmed. Every view and change is written to the audit log.
+"""
+
+import datetime
+import logging
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import EmailField, PasswordField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..content.web import snapshot
+from ..db.base import utcnow
+from ..db.engine import session as db_session
+from ..extensions import limiter
+from ..referrals.models import Referral
+from .audit import record
+from .models import ReferralEvent, StaffUser
+from .passwords import check_password
+
+log = logging.getLogger(__name__)
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+login_manager = LoginManager()
+login_manager.login_view = "staff.login"
+login_manager.login_message = None
+MAX_FAILURES = 5
+LOCK = datetime.timedelta(minutes=15)
+STATUSES = {"received": "New", "with_team": "New", "contacted": "Contacted", "closed": "Closed"}
+FILTERS = {"new": ("received", "with_team"), "contacted": ("contacted",), "closed": ("closed",)}
+WRONG = "The email address or password is not right, or the account is locked. Try again in 15 minutes, or ask an administrator."
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    user = db_session().get(StaffUser, int(user_id))
+    return user if user is not None and not user.disabled else None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[InputRequired("Enter your email address")])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password")])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=[("with_team", "New"), ("contacted", "Contacted"),
+                                            ("closed", "Closed")])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField("Add a note", validators=[
+        InputRequired("Write the note"), Length(max=2000, message="Write 2000 characters or fewer")])
+
+
+@bp.before_request
+def expire_idle_sessions():
+    """Sign out after a spell without activity, so a left PC shows nothing."""
+    if current_user.is_authenticated:
+        seen = session.get("staff_seen")
+        now = utcnow().timestamp()
+        if seen and now - seen > current_app.config["STAFF_IDLE_MINUTES"] * 60:
+            logout_user()
+            session.pop("staff_seen", None)
+            return redirect(url_for("staff.login"))
+        session["staff_seen"] = now
+
+
+@bp.after_request
+def never_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["STAFF_LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        db = db_session()
+        user = db.scalar(select(StaffUser).where(StaffUser.email == form.email.data.strip().lower()))
+        now = utcnow()
+        locked = user is not None and user.locked_until is not None and user.locked_until > now
+        good = check_password(user.password_hash if user else None, form.password.data)
+        if user is not None and good and not locked and not user.disabled:
+            user.failed_logins, user.locked_until = 0, None
+            session.clear()  # a fresh session: nothing carried over from before
+            login_user(user)
+            session["staff_seen"] = now.timestamp()
+            record(db, "sign in")
+            db.commit()
+            return redirect(url_for("staff.inbox"))
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until, user.failed_logins = now + LOCK, 0
+            db.commit()
+        log.warning("staff sign-in refused")  # no address, no e-mail: personal data
+        failed = True
+    return render_template("staff/login.html", form=form, failed=failed, wrong=WRONG), (400 if failed else 200)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("staff.login"))
+
+
+def _visible():
+    """The referrals this person may see: their team's, or all for an admin."""
+    query = select(Referral)
+    if not current_user.is_admin:
+        query = query.where(Referral.team_id == current_user.team_id)
+    return query
+
+
+def _referral(reference):
+    referral = db_session().scalar(_visible().where(Referral.reference == reference))
+    if referral is None:
+        abort(404)  # another team's referral looks exactly like no referral
+    return referral
+
+
+@bp.get("/")
+@login_required
+def inbox():
+    db = db_session()
+    chosen = request.args.get("status")
+    query = _visible().order_by(Referral.created_at.desc(), Referral.id.desc())
+    if chosen in FILTERS:
+        query = query.where(Referral.status.in_(FILTERS[chosen]))
+    referrals = db.scalars(query.limit(500)).all()
+    counted = dict(db.execute(
+        _visible().with_only_columns(Referral.status, func.count()).group_by(Referral.status)).all())
+    counts = {name: sum(counted.get(s, 0) for s in statuses) for name, statuses in FILTERS.items()}
+    record(db, "view inbox", detail=f"filter {chosen or 'all'}")
+    db.commit()
+    teams = {team.id: team.name for team in snapshot().localities.teams}
+    return render_template("staff/inbox.html", referrals=referrals, counts=counts, chosen=chosen,
+                           statuses=STATUSES, teams=teams)
+
+
+@bp.get("/referrals/<reference>")
+@login_required
+def referral(reference):
+    db = db_session()
+    found = _referral(reference)
+    events = db.scalars(select(ReferralEvent).where(ReferralEvent.referral_id == found.id)
+                        .order_by(ReferralEvent.at)).all()
+    names = {user.id: user.email for user in db.scalars(select(StaffUser))}
+    record(db, "view referral", found)
+    db.commit()
+    return render_template("staff/referral.html", referral=found, events=events, names=names,
+                           status_form=StatusForm(status=found.status), note_form=NoteForm(),
+                           statuses=STATUSES, team=snapshot().localities.team(found.team_id))
+
+
+@bp.post("/referrals/<reference>/status")
+@login_required
+def change_status(reference):
+    found = _referral(reference)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = db_session()
+    if form.status.data != found.status:
+        found.status = form.status.data
+        db.add(ReferralEvent(referral_id=found.id, staff_id=current_user.id, kind="status",
+                             text=STATUSES[form.status.data]))
+        record(db, "change status", found, detail=form.status.data)
+        db.commit()
+    return redirect(url_for("staff.referral", reference=found.reference))
+
+
+@bp.post("/referrals/<reference>/notes")
+@login_required
+def add_note(reference):
+    found = _referral(reference)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = db_session()
+    db.add(ReferralEvent(referral_id=found.id, staff_id=current_user.id, kind="note",
+                         text=form.text.data.strip()))
+    record(db, "add note", found)
+    db.commit()
+    return redirect(url_for("staff.referral", reference=found.reference))

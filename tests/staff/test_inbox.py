@@ -1,0 +1,197 @@
+"""The staff inbox: each team sees exactly its own referrals, every action is
+audited, and sign-in is throttled."""
+
+import datetime
+
+import pytest
+from sqlalchemy import select
+
+from portal.db.base import utcnow
+from portal.referrals.models import Referral
+from portal.staff.models import AuditEntry, ReferralEvent, StaffUser
+from portal.staff.passwords import hash_password
+
+PASSWORD = "a long enough password"
+TEAMS = ["north", "central", "east", "south", "triage"]
+
+
+@pytest.fixture
+def app(make_app, database_url):
+    app = make_app(DATABASE_URL=database_url, SMTP_URL=None, WTF_CSRF_ENABLED=False)
+    sessions = app.extensions["db"]
+    with sessions() as db:
+        for team in TEAMS:
+            db.add(StaffUser(email=f"{team}.worker@example.org", password_hash=hash_password(PASSWORD),
+                             team_id=team))
+            db.add(Referral(reference=f"SW-TEST-{team[:4].upper().ljust(4, 'X')}", team_id=team,
+                            language="en", parent_name="Alex Example", phone="0161 496 0999",
+                            email=None, contact_ways=["phone"], best_times=[], postcode="SK5 8AB",
+                            address=None, children=[{"born": True, "first_name": "Sam", "date": "2025-04-03"}],
+                            help_with=["sleep"], details=None, spoken_language="English",
+                            interpreter=False, consent=True))
+        db.add(StaffUser(email="admin@example.org", password_hash=hash_password(PASSWORD), is_admin=True))
+        db.commit()
+    return app
+
+
+def reference_of(team):
+    return f"SW-TEST-{team[:4].upper().ljust(4, 'X')}"
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+def actions(reference):
+    """Every staff address and action on one referral: (method, url, data)."""
+    return [
+        ("GET", f"/staff/referrals/{reference}", None),
+        ("POST", f"/staff/referrals/{reference}/status", {"status": "closed"}),
+        ("POST", f"/staff/referrals/{reference}/notes", {"text": "seen"}),
+    ]
+
+
+def call(client, method, url, data):
+    return client.get(url) if method == "GET" else client.post(url, data=data)
+
+
+@pytest.mark.parametrize("team", TEAMS)
+def test_a_team_member_never_reaches_another_teams_referral(app, team):
+    client = signed_in(app, f"{team}.worker@example.org")
+    for other in TEAMS:
+        for method, url, data in actions(reference_of(other)):
+            response = call(client, method, url, data)
+            if other == team:
+                assert response.status_code in (200, 302), (method, url)
+            else:
+                assert response.status_code == 404, (team, method, url, response.status_code)
+    listed = client.get("/staff/").get_data(as_text=True)
+    assert reference_of(team) in listed
+    assert not any(reference_of(other) in listed for other in TEAMS if other != team)
+    # Nothing of another team's was changed.
+    with app.extensions["db"]() as db:
+        for other in TEAMS:
+            referral = db.scalar(select(Referral).where(Referral.reference == reference_of(other)))
+            assert (referral.status == "closed") == (other == team)
+
+
+def test_an_unknown_reference_looks_like_another_teams(app):
+    client = signed_in(app, "north.worker@example.org")
+    assert client.get("/staff/referrals/SW-NONE-NONE").status_code == 404
+    assert client.get("/staff/referrals/" + reference_of("south")).status_code == 404
+
+
+def test_nobody_signed_in_sees_nothing(app):
+    client = app.test_client()
+    for team in TEAMS:
+        for method, url, data in actions(reference_of(team)) + [("GET", "/staff/", None)]:
+            response = call(client, method, url, data)
+            assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+            assert b"Alex Example" not in response.data
+
+
+def test_an_administrator_sees_every_team(app):
+    listed = signed_in(app, "admin@example.org").get("/staff/").get_data(as_text=True)
+    assert all(reference_of(team) in listed for team in TEAMS)
+
+
+def test_every_view_and_change_is_audited_with_who_and_when(app):
+    client = signed_in(app, "north.worker@example.org")
+    reference = reference_of("north")
+    client.get("/staff/")
+    client.get(f"/staff/referrals/{reference}")
+    client.post(f"/staff/referrals/{reference}/status", data={"status": "contacted"})
+    client.post(f"/staff/referrals/{reference}/notes", data={"text": "Phoned, left no message"})
+    with app.extensions["db"]() as db:
+        user = db.scalar(select(StaffUser).where(StaffUser.email == "north.worker@example.org"))
+        entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [e.action for e in entries] == ["sign in", "view inbox", "view referral",
+                                               "change status", "add note"]
+        assert all(e.staff_id == user.id for e in entries)
+        events = db.scalars(select(ReferralEvent).order_by(ReferralEvent.id)).all()
+        assert [(e.kind, e.staff_id) for e in events] == [("status", user.id), ("note", user.id)]
+    page = client.get(f"/staff/referrals/{reference}").get_data(as_text=True)
+    assert "Phoned, left no message" in page and "north.worker@example.org" in page
+
+
+def test_wrong_password_and_unknown_account_get_the_same_answer(app):
+    client = app.test_client()
+    unknown = client.post("/staff/login", data={"email": "nobody@example.org", "password": PASSWORD})
+    wrong = client.post("/staff/login", data={"email": "north.worker@example.org", "password": "not it at all"})
+    assert unknown.status_code == wrong.status_code == 400
+    message = "The email address or password is not right"
+    assert message in unknown.get_data(as_text=True) and message in wrong.get_data(as_text=True)
+
+
+def test_an_account_locks_after_five_wrong_passwords(app):
+    client = app.test_client()
+    for _ in range(5):
+        client.post("/staff/login", data={"email": "north.worker@example.org", "password": "wrong password"})
+    right = client.post("/staff/login", data={"email": "north.worker@example.org", "password": PASSWORD})
+    assert right.status_code == 400  # locked, and it does not say so differently
+
+
+def test_sign_in_attempts_are_limited_per_client(make_app, database_url):
+    app = make_app(DATABASE_URL=database_url, WTF_CSRF_ENABLED=False, STAFF_LOGIN_RATE_LIMIT="3 per hour")
+    client = app.test_client()
+    for _ in range(3):
+        client.post("/staff/login", data={"email": "x@example.org", "password": "y"})
+    assert client.post("/staff/login", data={"email": "x@example.org", "password": "y"}).status_code == 429
+
+
+def test_a_disabled_account_cannot_sign_in_or_stay_signed_in(app):
+    client = signed_in(app, "north.worker@example.org")
+    with app.extensions["db"]() as db:
+        db.scalar(select(StaffUser).where(StaffUser.email == "north.worker@example.org")).disabled = True
+        db.commit()
+    assert client.get("/staff/").status_code == 302
+    response = app.test_client().post("/staff/login", data={"email": "north.worker@example.org",
+                                                            "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_the_session_ends_after_inactivity(app):
+    client = signed_in(app, "north.worker@example.org")
+    assert client.get("/staff/").status_code == 200
+    with client.session_transaction() as session:
+        session["staff_seen"] = (utcnow() - datetime.timedelta(minutes=31)).timestamp()
+    response = client.get("/staff/")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+    assert client.get("/staff/").status_code == 302
+
+
+def test_staff_pages_are_never_cached(app):
+    client = signed_in(app, "north.worker@example.org")
+    assert client.get("/staff/").headers["Cache-Control"] == "no-store"
+
+
+def test_the_staff_add_command(make_app, database_url):
+    app = make_app(DATABASE_URL=database_url)
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["staff", "add", "new.worker@example.org", "--locality", "east"],
+                       input=PASSWORD + "\n")
+    assert ok.exit_code == 0, ok.output
+    assert runner.invoke(args=["staff", "add", "x@example.org", "--locality", "west"],
+                         input=PASSWORD + "\n").exit_code == 2
+    assert runner.invoke(args=["staff", "add", "y@example.org", "--admin", "--locality", "east"],
+                         input=PASSWORD + "\n").exit_code == 2
+    assert runner.invoke(args=["staff", "add", "z@example.org", "--admin"], input="short\n").exit_code == 2
+    with app.extensions["db"]() as db:
+        user = db.scalar(select(StaffUser).where(StaffUser.email == "new.worker@example.org"))
+        assert user.team_id == "east" and user.password_hash.startswith("$argon2")
+
+
+def test_staff_pages_have_the_basics(app):
+    from bs4 import BeautifulSoup
+
+    from ..conftest import check_basics
+    client = app.test_client()
+    check_basics(BeautifulSoup(client.get("/staff/login").data, "html.parser"), "/staff/login")
+    client = signed_in(app, "north.worker@example.org")
+    for url in ("/staff/", "/staff/?status=new", f"/staff/referrals/{reference_of('north')}"):
+        response = client.get(url)
+        assert response.status_code == 200
+        check_basics(BeautifulSoup(response.data, "html.parser"), url)
