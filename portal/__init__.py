@@ -62,6 +62,7 @@ def create_app(config=None):
     from .content.cli import content_cli
     from .db.migrate import db_cli
     from .outbox.cli import outbox_cli
+    from .referrals.cli import referrals_cli
     from .staff.cli import staff_cli
     from .search.cli import search_cli
     app.cli.add_command(content_cli)
@@ -69,4 +70,5 @@ def create_app(config=None):
     app.cli.add_command(db_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(referrals_cli)
     return app

@@ -5,10 +5,13 @@ scoped by team, and anything outside it is a 404, so ids are never
 confirmed. Every view and change is written to the audit log.
 """
 
+import csv
 import datetime
+import io
 import logging
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
+                   session, url_for)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -145,6 +148,40 @@ def inbox():
     teams = {team.id: team.name for team in snapshot().localities.teams}
     return render_template("staff/inbox.html", referrals=referrals, counts=counts, chosen=chosen,
                            statuses=STATUSES, teams=teams)
+
+
+# A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_COLUMNS = ("reference", "created_at", "status", "team_id", "parent_name", "phone", "email",
+                  "contact_ways", "best_times", "postcode", "address", "children", "help_with",
+                  "details", "spoken_language", "interpreter")
+
+
+def spreadsheet_safe(value):
+    """Return text a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, list):
+        value = "; ".join(
+            ", ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
+            for item in value)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    """The team's referrals as CSV (an administrator's: all of them)."""
+    db = db_session()
+    rows = db.scalars(_visible().order_by(Referral.created_at.desc())).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(getattr(row, column)) for column in EXPORT_COLUMNS])
+    record(db, "export csv", detail=f"{len(rows)} referrals")
+    db.commit()
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=referrals.csv"})
 
 
 @bp.get("/referrals/<reference>")

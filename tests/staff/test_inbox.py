@@ -195,3 +195,55 @@ def test_staff_pages_have_the_basics(app):
         response = client.get(url)
         assert response.status_code == 200
         check_basics(BeautifulSoup(response.data, "html.parser"), url)
+
+
+def test_csv_export_holds_only_the_team_and_defuses_formulas(app):
+    import csv
+    import io
+    with app.extensions["db"]() as db:
+        referral = db.scalar(select(Referral).where(Referral.reference == reference_of("north")))
+        referral.details = '=HYPERLINK("http://example.org","click")'
+        referral.parent_name = "+44 trick"
+        db.commit()
+    client = signed_in(app, "north.worker@example.org")
+    response = client.get("/staff/export.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [row["reference"] for row in rows] == [reference_of("north")]
+    assert rows[0]["details"].startswith("'=HYPERLINK") and rows[0]["parent_name"] == "'+44 trick"
+    with app.extensions["db"]() as db:
+        assert db.scalar(select(AuditEntry).where(AuditEntry.action == "export csv")).detail == "1 referrals"
+    assert app.test_client().get("/staff/export.csv").status_code == 302
+
+
+def test_purge_removes_old_referrals_with_their_notes_and_emails(app):
+    from portal.outbox.models import Message
+    from portal.referrals.cli import purge
+    with app.extensions["db"]() as db:
+        old = db.scalar(select(Referral).where(Referral.reference == reference_of("north")))
+        old.created_at = utcnow() - datetime.timedelta(days=800)
+        old.messages.append(Message(recipient="north.team@example.org", subject="s", body="b"))
+        db.add(ReferralEvent(referral_id=old.id, kind="note", text="seen"))
+        db.commit()
+        assert purge(db, retention_days=730) == {"referrals": 1, "drafts": 0, "status failures": 0}
+        assert db.scalar(select(Referral).where(Referral.reference == reference_of("north"))) is None
+        assert db.scalars(select(Message)).all() == [] and db.scalars(select(ReferralEvent)).all() == []
+        assert len(db.scalars(select(Referral)).all()) == len(TEAMS) - 1
+
+
+def test_purge_command_logs_counts_only(app, caplog):
+    import logging
+    caplog.set_level(logging.INFO)
+    result = app.test_cli_runner().invoke(args=["referrals", "purge"])
+    assert result.exit_code == 0 and "purged 0 referrals" in result.output
+    assert "Alex Example" not in caplog.text
+
+
+def test_subject_access_export(app):
+    import json
+    result = app.test_cli_runner().invoke(args=["referrals", "export", reference_of("east").lower()])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["reference"] == reference_of("east") and data["parent_name"] == "Alex Example"
+    assert data["children"][0]["first_name"] == "Sam"
+    assert app.test_cli_runner().invoke(args=["referrals", "export", "SW-NONE-NONE"]).exit_code == 1
