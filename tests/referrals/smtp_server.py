@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -495,3 +496,17 @@ def deliver_in_process(database_url, smtp_url, ready, go, results, limit=10, sec
         results.put((os.getpid(), sent, failed, None))
     except BaseException as exc:  # report, never hang the parent
         results.put((os.getpid(), 0, 0, f"{type(exc).__name__}: {exc}"))
+
+
+@contextmanager
+def time_limit(seconds, name):
+    """Fail (and so clean up) a test that runs past ``seconds`` instead of hanging."""
+    def expired(signum, frame):
+        raise TimeoutError(f"{name} took more than {seconds} s")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -6,7 +6,6 @@ nothing it acknowledged."""
 import datetime
 import multiprocessing
 import secrets
-import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,8 +21,10 @@ from portal.outbox.mailer import SmtpMailer
 from portal.outbox.models import Message
 from portal.referrals.models import Draft, Referral
 
-from .smtp_server import (SHIPPED_CONTENT, Gunicorn, HttpError, HttpFamily, SmtpServer,
-                          deliver_in_process, family_answers)
+from .smtp_server import (
+    SHIPPED_CONTENT, Gunicorn, HttpError, HttpFamily, SmtpServer, time_limit,
+    deliver_in_process, family_answers,
+)
 
 LIMIT_SECONDS = 120
 
@@ -31,15 +32,8 @@ LIMIT_SECONDS = 120
 @pytest.fixture(autouse=True)
 def bounded(request):
     """No test here may hang: past the limit it fails (and cleans up)."""
-    def expired(signum, frame):
-        raise TimeoutError(f"{request.node.name} took more than {LIMIT_SECONDS} s")
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(LIMIT_SECONDS)
-    try:
+    with time_limit(LIMIT_SECONDS, request.node.name):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ personal data."""
 
 import datetime
 import logging
-import signal
 import threading
 import time
 
@@ -21,7 +20,8 @@ from portal.outbox.mailer import SmtpMailer
 from portal.outbox.models import Message
 from portal.referrals.models import Referral
 
-from .smtp_server import (SmtpServer, csrf_token, family_answers, form_fields, personal_data,
+from .smtp_server import (
+    SmtpServer, csrf_token, family_answers, form_fields, personal_data, time_limit,
                           submit_with_test_client)
 
 BASE_URL = "https://front-door.example.org"
@@ -32,16 +32,9 @@ NORTH = "North locality team"
 
 @pytest.fixture(autouse=True)
 def bounded(request):
-    """No test here may hang: 60 s and it fails."""
-    def expired(signum, frame):
-        raise TimeoutError(f"{request.node.name} took more than 60 s")
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(60)
-    try:
+    """No test here may hang: past the limit it fails (and cleans up)."""
+    with time_limit(60, request.node.name):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture
