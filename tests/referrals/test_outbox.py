@@ -22,7 +22,8 @@ from portal.referrals.models import Referral
 
 from .smtp_server import (
     SmtpServer, csrf_token, family_answers, form_fields, personal_data, time_limit,
-                          submit_with_test_client)
+    submit_with_test_client,
+)
 
 BASE_URL = "https://front-door.example.org"
 INBOX = BASE_URL + "/staff/"
