@@ -42,6 +42,7 @@ def create_app(config=None):
     from . import templating
     templating.init_app(app)
 
+    from .editors.reports import bp as page_reports_bp
     from .ops import bp as ops_bp
     from .public import bp as public_bp
     from .referrals.views import bp as referrals_bp
@@ -52,6 +53,7 @@ def create_app(config=None):
     app.register_blueprint(referrals_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(page_reports_bp)  # after public_bp, which adds the slug converter
     app.register_blueprint(search_bp)
 
     from . import errors

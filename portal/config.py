@@ -73,6 +73,8 @@ class Config:
     # per client address (each account also locks after 5 wrong passwords).
     STAFF_IDLE_MINUTES = 30
     STAFF_LOGIN_RATE_LIMIT = "20 per 15 minutes"
+    # "Is something wrong on this page?" reports, per client address.
+    PAGE_REPORT_RATE_LIMIT = "20 per hour"
     # Every message of ours is written out in our own translations; WTForms'
     # own catalogue would only be reloaded on each form for nothing.
     WTF_I18N_ENABLED = False

@@ -11,6 +11,8 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     400: (_l("Sorry, there is a problem with that request"),
           _l("Something in the request was not right. Go back and try again.")),
+    403: (_l("You cannot use this page"),
+          _l("Your account does not give you access to this page. Ask an administrator if you need it.")),
     404: (_l("Page not found"),
           _l("If you typed the web address, check it is correct. "
              "If you pasted it, check you copied the whole address.")),

@@ -1,7 +1,6 @@
 """``flask content check``: every problem in the content folder, by line."""
 
 import sys
-from collections import Counter
 
 import click
 from flask import current_app
@@ -10,14 +9,6 @@ from flask.cli import AppGroup
 from .loader import ContentConfigError, ContentLoader
 
 content_cli = AppGroup("content", help="Check the editors' content files.")
-
-
-def coverage(snapshot):
-    """Return {lang: (translated, total)} over the pages offered in English."""
-    default = snapshot.default_language
-    total = sum(1 for (lang, _, _) in snapshot.pages if lang == default)
-    counts = Counter(lang for (lang, _, _) in snapshot.pages)
-    return {lang: (counts[lang], total) for lang in snapshot.site.languages if lang != default}
 
 
 @content_cli.command("check")
@@ -36,7 +27,7 @@ def check(strict):
         f"{snapshot.files} files, {len(snapshot.pages)} pages served, "
         f"{len(snapshot.errors)} errors, {len(snapshot.warnings)} warnings"
     )
-    for lang, (done, total) in coverage(snapshot).items():
+    for lang, (done, total) in snapshot.coverage().items():
         click.echo(f"translated into {lang}: {done} of {total} pages ({done * 100 // max(total, 1)}%)")
     if snapshot.errors or (strict and snapshot.warnings):
         sys.exit(1)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from . import frontmatter, markdown_render, schema
 from .pages import SECTIONS, Activity
-from .problems import ERROR, WARNING, ContentError, Problem
+from .problems import ERROR, REVIEW, STALE, WARNING, ContentError, Problem
 from .site import read_localities, read_site, read_synonyms
 from .snapshot import Snapshot
 
@@ -181,8 +181,8 @@ class _Build:
         self.today = today
         self.problems = problems
 
-    def report(self, rel, line, message, severity=ERROR):
-        self.problems.append(Problem(rel, line, message, severity))
+    def report(self, rel, line, message, severity=ERROR, kind=""):
+        self.problems.append(Problem(rel, line, message, severity, kind))
 
     def pages(self, parsed):
         english, translations = {}, {}
@@ -205,7 +205,7 @@ class _Build:
             if page.review_by and page.review_by < self.today:
                 self.report(rel, item.lines.get(("review_by",), 1),
                             f"review_by: the review date {page.review_by} has passed",
-                            WARNING)
+                            WARNING, REVIEW)
             if not page.draft:
                 pages[(default, section, page_id)] = page
         for (lang, section, page_id), (rel, item) in translations.items():
@@ -279,7 +279,7 @@ class _Build:
             self.report(rel, item.lines.get(("translated",), 1),
                         f"translated: the English page was updated on "
                         f"{original.updated}, after this translation "
-                        f"({values['translated']})", WARNING)
+                        f"({values['translated']})", WARNING, STALE)
         return replace(
             original, lang=lang, source=rel, title=values["title"],
             summary=values["summary"], translated=values["translated"],

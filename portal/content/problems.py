@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
+# What kind of warning, so the editors' corner can group them.
+STALE = "stale translation"
+REVIEW = "review date passed"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -14,6 +17,7 @@ class Problem:
     line: int
     message: str
     severity: str = ERROR
+    kind: str = ""
 
     def __str__(self):
         prefix = "" if self.severity == ERROR else "warning: "

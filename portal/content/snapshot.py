@@ -79,6 +79,18 @@ class Snapshot:
         return list(self._memo(("meeting_at", lang, hub_id), lambda: [
             page for page in self.activities(lang) if page.hub_id == hub_id]))
 
+    def untranslated(self, lang):
+        """Return the default-language pages with no translation into ``lang``."""
+        return [page for (page_lang, section, page_id), page in sorted(self.pages.items())
+                if page_lang == self.default_language
+                and (lang, section, page_id) not in self.pages]
+
+    def coverage(self):
+        """Return {lang: (translated, total)} for every other language offered."""
+        total = sum(1 for (lang, _, _) in self.pages if lang == self.default_language)
+        return {lang: (total - len(self.untranslated(lang)), total)
+                for lang in self.site.languages if lang != self.default_language}
+
     @property
     def errors(self):
         return tuple(p for p in self.problems if p.is_error)

@@ -1,10 +1,11 @@
 """Hold the current snapshot and swap in a new one when files change."""
 
+import datetime
 import logging
 import threading
 import time
 
-from .loader import ContentLoader, signature
+from .loader import LONDON, ContentLoader, signature
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +16,8 @@ class ContentStore:
     ``snapshot`` is replaced by a single assignment, so a request that took
     it keeps a whole, consistent snapshot while a reload builds the next.
     Changes are noticed by polling a cheap fingerprint of the folder at most
-    every ``poll_seconds``; one thread reloads while the others serve.
+    every ``poll_seconds``; one thread reloads while the others serve. A new
+    day reloads too, so a review date that passed overnight is reported.
     """
 
     def __init__(self, root, poll_seconds=2.0):
@@ -24,13 +26,15 @@ class ContentStore:
         self._lock = threading.Lock()
         self._next_check = 0.0
         self._stamps = None
+        self._day = None
         self.listeners = []  # called with each new snapshot (e.g. search)
         self.snapshot = self._load()
 
     def _load(self):
         stamps = signature(self.loader.root)
-        snapshot = self.loader.load(stamps)
-        self._stamps = stamps
+        day = _today()
+        snapshot = self.loader.load(stamps, today=day)
+        self._stamps, self._day = stamps, day
         # Paths and lines only: content files hold no personal data.
         for problem in snapshot.problems:
             (log.error if problem.is_error else log.warning)("%s", problem)
@@ -45,7 +49,7 @@ class ContentStore:
             return self.snapshot
         try:
             self._next_check = now + self.poll_seconds
-            if signature(self.loader.root) != self._stamps:
+            if signature(self.loader.root) != self._stamps or _today() != self._day:
                 self.reload()
         finally:
             self._lock.release()
@@ -62,3 +66,7 @@ class ContentStore:
         for listener in self.listeners:
             listener(snapshot)
         return snapshot
+
+
+def _today():
+    return datetime.datetime.now(LONDON).date()

@@ -139,3 +139,20 @@ def deliver(sessions, mailer, sender, domain, limit=50, only=None, now=None):
             else:
                 failed += 1
     return sent, failed
+
+
+def try_now(message_id):
+    """Try one message once, now, within the request; a failure leaves it
+    queued for ``flask outbox deliver``. Never raises: whoever asked (a
+    family, a member of staff) has already been told it is done."""
+    from flask import current_app
+
+    from ..db.engine import sessions
+    from .mailer import mailer_for
+
+    config = current_app.config
+    try:
+        deliver(sessions(), mailer_for(config), config["MAIL_FROM"], config["MAIL_DOMAIN"],
+                only=message_id)
+    except Exception:
+        log.exception("immediate delivery failed; the message stays in the outbox")

@@ -7,6 +7,7 @@ already safe in the database.
 
 import logging
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,11 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 5
 
 
+def inbox_url(reference):
+    """The referral's page in the staff inbox, for a team's e-mail."""
+    return f"{current_app.config['BASE_URL']}/staff/referrals/{reference}"
+
+
 def team_message(referral, team, inbox_url, language):
     """The team's e-mail: the reference, the locality and a link; nothing personal."""
     with force_locale(language):
@@ -29,6 +35,22 @@ def team_message(referral, team, inbox_url, language):
             body=gettext(
                 "A family has asked for help. Referral %(reference)s has arrived for the "
                 "%(team)s.\n\nOpen it in the staff inbox:\n%(url)s\n\n"
+                "This e-mail holds no personal details on purpose.",
+                reference=referral.reference, team=team.name, url=inbox_url),
+        )
+
+
+def moved_message(referral, team, inbox_url, language):
+    """The e-mail to a team that has been given another team's referral."""
+    with force_locale(language):
+        return Message(
+            referral_id=referral.id,
+            recipient=team.email,
+            subject=gettext("Referral %(reference)s has been moved to the %(team)s",
+                            reference=referral.reference, team=team.name),
+            body=gettext(
+                "An administrator has moved referral %(reference)s to the %(team)s.\n\n"
+                "Open it in the staff inbox:\n%(url)s\n\n"
                 "This e-mail holds no personal details on purpose.",
                 reference=referral.reference, team=team.name, url=inbox_url),
         )

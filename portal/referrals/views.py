@@ -12,15 +12,14 @@ from sqlalchemy import delete, func, select
 
 from ..content.web import snapshot
 from ..db.base import utcnow
-from ..db.engine import session, sessions
+from ..db.engine import session
 from ..extensions import limiter
 from ..i18n.locale import current_language, language_name
-from ..outbox.delivery import deliver
-from ..outbox.mailer import mailer_for
+from ..outbox.delivery import try_now
 from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusForm, error_links
 from .models import STATUSES, Draft, Referral, StatusCheck
 from .reference import normalise
-from .submit import submit
+from .submit import inbox_url, submit
 
 log = logging.getLogger(__name__)
 bp = Blueprint("referrals", __name__, url_prefix="/<lang>/refer")
@@ -110,7 +109,7 @@ def send():
     db = session()
     referral, destination = submit(
         db, draft.answers, content.localities, current_language(),
-        inbox_url_for=lambda reference: f"{current_app.config['BASE_URL']}/staff/referrals/{reference}",
+        inbox_url_for=inbox_url,
         staff_language=content.default_language,
     )
     # The referral is committed: from here on nothing can lose it.
@@ -120,18 +119,8 @@ def send():
     cookie.pop("draft", None)
     cookie["done"] = {"reference": referral.reference, "team": destination.team.id,
                       "outside": destination.outside_area}
-    _try_delivery(referral.messages[0].id)
+    try_now(referral.messages[0].id)
     return redirect(url_for(".done"))
-
-
-def _try_delivery(message_id):
-    """Try once now, briefly; a failure stays queued for `flask outbox deliver`."""
-    config = current_app.config
-    try:
-        deliver(sessions(), mailer_for(config), config["MAIL_FROM"], config["MAIL_DOMAIN"],
-                only=message_id)
-    except Exception:  # never let delivery trouble reach the family
-        log.exception("immediate delivery failed; the message stays in the outbox")
 
 
 @bp.get("/done")

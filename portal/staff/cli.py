@@ -23,11 +23,15 @@ def _read_password():
 @staff_cli.command("add")
 @click.argument("email")
 @click.option("--locality", "team_id", help="The team id from localities.yml.")
-@click.option("--admin", is_flag=True, help="Sees every team's referrals.")
-def add(email, team_id, admin):
+@click.option("--admin", is_flag=True, help="Sees every team's referrals and the editors' corner.")
+@click.option("--editor", is_flag=True,
+              help="Sees the editors' corner (alone, or with --locality).")
+def add(email, team_id, admin, editor):
     """Create a staff account (password from a prompt, or one line on stdin)."""
-    if bool(team_id) == admin:
-        raise click.UsageError("give exactly one of --locality ID or --admin")
+    if team_id and admin:
+        raise click.UsageError("give --locality ID or --admin, not both")
+    if not (team_id or admin or editor):
+        raise click.UsageError("give --locality ID, --admin or --editor")
     localities = store().snapshot.localities
     if team_id and localities.team(team_id) is None:
         raise click.UsageError(f"{team_id!r} is not a team in localities.yml "
@@ -40,7 +44,7 @@ def add(email, team_id, admin):
         if session.scalar(select(StaffUser).where(StaffUser.email == email.lower())):
             raise click.UsageError(f"{email} already has an account")
         session.add(StaffUser(email=email.lower(), password_hash=password_hash,
-                              team_id=team_id, is_admin=admin))
+                              team_id=team_id, is_admin=admin, is_editor=editor))
         session.commit()
     click.echo(f"account created for {email}")
 

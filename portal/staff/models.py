@@ -10,7 +10,8 @@ from ..db.base import Base, UTCDateTime, utcnow
 
 
 class StaffUser(UserMixin, Base):
-    """A member of a locality team, or an administrator (all teams)."""
+    """A member of a locality team, or an administrator (all teams); either,
+    or an account with no team, may also be an editor (the editors' corner)."""
 
     __tablename__ = "staff_users"
 
@@ -19,6 +20,7 @@ class StaffUser(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     team_id: Mapped[str | None] = mapped_column(String(40))  # None for administrators
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_editor: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
@@ -27,6 +29,14 @@ class StaffUser(UserMixin, Base):
     @property
     def is_active(self):
         return not self.disabled
+
+    @property
+    def sees_referrals(self):
+        return self.is_admin or self.team_id is not None
+
+    @property
+    def sees_content(self):
+        return self.is_admin or self.is_editor
 
 
 class ReferralEvent(Base):
@@ -38,7 +48,7 @@ class ReferralEvent(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    kind: Mapped[str] = mapped_column(String(12))  # note, status
+    kind: Mapped[str] = mapped_column(String(12))  # note, status, team
     text: Mapped[str] = mapped_column(Text)
 
 

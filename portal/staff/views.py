@@ -20,15 +20,21 @@ from wtforms.validators import InputRequired, Length
 
 from ..content.web import snapshot
 from ..db.base import utcnow
+from ..editors.corner import bp as editors_corner_bp
 from ..db.engine import session as db_session
 from ..extensions import limiter
+from ..outbox.delivery import try_now
 from ..referrals.models import Referral
+from ..referrals.submit import inbox_url, moved_message
 from .audit import record
 from .models import ReferralEvent, StaffUser
 from .passwords import check_password
 
 log = logging.getLogger(__name__)
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+# The editors' corner lives under /staff, so its sign-in, idle expiry and
+# no-store are the staff area's.
+bp.register_blueprint(editors_corner_bp)
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
 login_manager.login_message = None
@@ -53,6 +59,19 @@ class LoginForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField("Status", choices=[("with_team", "New"), ("contacted", "Contacted"),
                                             ("closed", "Closed")])
+
+
+class MoveForm(FlaskForm):
+    """An administrator gives a referral to another team."""
+
+    team = SelectField("Move to", validators=[InputRequired("Choose a team")])
+    reason = TextAreaField("Why (optional; no personal details)", validators=[
+        Length(max=500, message="Write 500 characters or fewer")])
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team.choices = [(team.id, team.name) for team in snapshot().localities.teams
+                             if team.id != referral.team_id]
 
 
 class NoteForm(FlaskForm):
@@ -97,7 +116,7 @@ def login():
             session["staff_seen"] = now.timestamp()
             record(db, "sign in")
             db.commit()
-            return redirect(url_for("staff.inbox"))
+            return redirect(_home())
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= MAX_FAILURES:
@@ -106,6 +125,10 @@ def login():
         log.warning("staff sign-in refused")  # no address, no e-mail: personal data
         failed = True
     return render_template("staff/login.html", form=form, failed=failed, wrong=WRONG), (400 if failed else 200)
+
+
+def _home():
+    return url_for("staff.inbox") if current_user.sees_referrals else url_for("staff.content.corner")
 
 
 @bp.post("/logout")
@@ -117,10 +140,12 @@ def logout():
 
 
 def _visible():
-    """The referrals this person may see: their team's, or all for an admin."""
+    """The referrals this person may see: their team's, or all for an admin.
+    An editor with no team sees none."""
     query = select(Referral)
     if not current_user.is_admin:
-        query = query.where(Referral.team_id == current_user.team_id)
+        query = query.where(Referral.team_id == current_user.team_id,
+                            Referral.team_id.is_not(None))
     return query
 
 
@@ -134,6 +159,8 @@ def _referral(reference):
 @bp.get("/")
 @login_required
 def inbox():
+    if not current_user.sees_referrals:
+        return redirect(_home())  # an editor's account: straight to the editors' corner
     db = db_session()
     chosen = request.args.get("status")
     query = _visible().order_by(Referral.created_at.desc(), Referral.id.desc())
@@ -196,6 +223,7 @@ def referral(reference):
     db.commit()
     return render_template("staff/referral.html", referral=found, events=events, names=names,
                            status_form=StatusForm(status=found.status), note_form=NoteForm(),
+                           move_form=MoveForm(referral=found) if current_user.is_admin else None,
                            statuses=STATUSES, team=snapshot().localities.team(found.team_id))
 
 
@@ -228,4 +256,30 @@ def add_note(reference):
                          text=form.text.data.strip()))
     record(db, "add note", found)
     db.commit()
+    return redirect(url_for("staff.referral", reference=found.reference))
+
+
+@bp.post("/referrals/<reference>/team")
+@login_required
+def move(reference):
+    """An administrator gives the referral to another team, which is told by
+    e-mail; the team it leaves no longer sees it."""
+    found = _referral(reference)
+    if not current_user.is_admin:
+        abort(403)  # a team's own referral: seen, but only an administrator moves it
+    form = MoveForm(referral=found)
+    if not form.validate_on_submit():
+        abort(400)
+    db = db_session()
+    team = snapshot().localities.team(form.team.data)
+    previous = found.team_id
+    found.team_id = team.id
+    reason = (form.reason.data or "").strip()
+    db.add(ReferralEvent(referral_id=found.id, staff_id=current_user.id, kind="team",
+                         text=f"moved from {previous} to {team.id}" + (f": {reason}" if reason else "")))
+    message = moved_message(found, team, inbox_url(found.reference), snapshot().default_language)
+    db.add(message)
+    record(db, "move referral", found, detail=f"{previous} to {team.id}")
+    db.commit()
+    try_now(message.id)
     return redirect(url_for("staff.referral", reference=found.reference))
