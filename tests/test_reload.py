@@ -145,3 +145,19 @@ def test_pages_are_cached_per_snapshot_and_never_stale(make_app, content_dir):
     another = app.test_client()
     another.set_cookie("lang", "pl")
     assert "lang=en" in another.get("/en/hubs/reddish").headers["Set-Cookie"]
+
+
+def test_a_new_day_reloads_so_passed_review_dates_are_reported(make_app, content_dir, monkeypatch):
+    import datetime
+    import re
+
+    from portal.content import store
+    app = make_app(content=content_dir)
+    hub = content_dir / "en/hubs/reddish.md"
+    hub.write_text(re.sub(r"review_by: .*", "review_by: 2031-01-02", hub.read_text()))
+    app.extensions["content"].reload()
+    flagged = lambda: [p.path for p in app.extensions["content"].refresh_if_due().warnings  # noqa: E731
+                       if p.kind == "review date passed"]
+    assert "en/hubs/reddish.md" not in flagged()
+    monkeypatch.setattr(store, "_today", lambda: datetime.date(2031, 1, 3))
+    assert "en/hubs/reddish.md" in flagged()

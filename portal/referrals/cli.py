@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from ..db.base import utcnow
 from ..db.engine import sessions
+from ..editors.models import PageReport
 from ..outbox.models import Message
 from ..staff.models import AuditEntry, ReferralEvent
 from .models import Draft, Referral, StatusCheck
@@ -23,8 +24,8 @@ DRAFT_HOURS = 6
 
 def purge(session, retention_days, now=None):
     """Delete referrals past retention (their notes and e-mails go with them,
-    by the database's cascades), stale drafts and old status failures.
-    Return the counts."""
+    by the database's cascades), stale drafts, old status failures and
+    readers' page reports past retention. Return the counts."""
     now = now or utcnow()
     cutoff = now - datetime.timedelta(days=retention_days)
     old = select(Referral.id).where(Referral.created_at < cutoff)
@@ -36,6 +37,8 @@ def purge(session, retention_days, now=None):
         delete(Draft).where(Draft.created_at < now - datetime.timedelta(hours=DRAFT_HOURS))).rowcount
     counts["status failures"] = session.execute(
         delete(StatusCheck).where(StatusCheck.at < now - datetime.timedelta(days=2))).rowcount
+    counts["page reports"] = session.execute(
+        delete(PageReport).where(PageReport.created_at < cutoff)).rowcount
     session.commit()
     return counts
 

@@ -141,11 +141,12 @@ def logout():
 
 def _visible():
     """The referrals this person may see: their team's, or all for an admin.
-    An editor with no team sees none."""
+    An editor's account with no team has no referral pages at all."""
+    if not current_user.sees_referrals:
+        abort(404)
     query = select(Referral)
     if not current_user.is_admin:
-        query = query.where(Referral.team_id == current_user.team_id,
-                            Referral.team_id.is_not(None))
+        query = query.where(Referral.team_id == current_user.team_id)
     return query
 
 

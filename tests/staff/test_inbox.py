@@ -9,48 +9,19 @@ from sqlalchemy import select
 from portal.db.base import utcnow
 from portal.referrals.models import Referral
 from portal.staff.models import AuditEntry, ReferralEvent, StaffUser
-from portal.staff.passwords import hash_password
 
-PASSWORD = "a long enough password"
-TEAMS = ["north", "central", "east", "south", "triage"]
-
-
-@pytest.fixture
-def app(make_app, database_url):
-    app = make_app(DATABASE_URL=database_url, SMTP_URL=None, WTF_CSRF_ENABLED=False)
-    sessions = app.extensions["db"]
-    with sessions() as db:
-        for team in TEAMS:
-            db.add(StaffUser(email=f"{team}.worker@example.org", password_hash=hash_password(PASSWORD),
-                             team_id=team))
-            db.add(Referral(reference=f"SW-TEST-{team[:4].upper().ljust(4, 'X')}", team_id=team,
-                            language="en", parent_name="Alex Example", phone="0161 496 0999",
-                            email=None, contact_ways=["phone"], best_times=[], postcode="SK5 8AB",
-                            address=None, children=[{"born": True, "first_name": "Sam", "date": "2025-04-03"}],
-                            help_with=["sleep"], details=None, spoken_language="English",
-                            interpreter=False, consent=True))
-        db.add(StaffUser(email="admin@example.org", password_hash=hash_password(PASSWORD), is_admin=True))
-        db.commit()
-    return app
-
-
-def reference_of(team):
-    return f"SW-TEST-{team[:4].upper().ljust(4, 'X')}"
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return client
+from .conftest import PASSWORD, TEAMS, reference_of, signed_in
 
 
 def actions(reference):
-    """Every staff address and action on one referral: (method, url, data)."""
+    """Every staff address and action on one referral: (method, url, data,
+    the answer a member of the referral's own team gets)."""
     return [
-        ("GET", f"/staff/referrals/{reference}", None),
-        ("POST", f"/staff/referrals/{reference}/status", {"status": "closed"}),
-        ("POST", f"/staff/referrals/{reference}/notes", {"text": "seen"}),
+        ("GET", f"/staff/referrals/{reference}", None, 200),
+        ("POST", f"/staff/referrals/{reference}/status", {"status": "closed"}, 302),
+        ("POST", f"/staff/referrals/{reference}/notes", {"text": "seen"}, 302),
+        # Only an administrator moves a referral, even the team's own.
+        ("POST", f"/staff/referrals/{reference}/team", {"team": "triage"}, 403),
     ]
 
 
@@ -62,10 +33,10 @@ def call(client, method, url, data):
 def test_a_team_member_never_reaches_another_teams_referral(app, team):
     client = signed_in(app, f"{team}.worker@example.org")
     for other in TEAMS:
-        for method, url, data in actions(reference_of(other)):
+        for method, url, data, own in actions(reference_of(other)):
             response = call(client, method, url, data)
             if other == team:
-                assert response.status_code in (200, 302), (method, url)
+                assert response.status_code == own, (method, url, response.status_code)
             else:
                 assert response.status_code == 404, (team, method, url, response.status_code)
     listed = client.get("/staff/").get_data(as_text=True)
@@ -76,6 +47,7 @@ def test_a_team_member_never_reaches_another_teams_referral(app, team):
         for other in TEAMS:
             referral = db.scalar(select(Referral).where(Referral.reference == reference_of(other)))
             assert (referral.status == "closed") == (other == team)
+            assert referral.team_id == other
 
 
 def test_an_unknown_reference_looks_like_another_teams(app):
@@ -87,10 +59,23 @@ def test_an_unknown_reference_looks_like_another_teams(app):
 def test_nobody_signed_in_sees_nothing(app):
     client = app.test_client()
     for team in TEAMS:
-        for method, url, data in actions(reference_of(team)) + [("GET", "/staff/", None)]:
+        for method, url, data, _ in actions(reference_of(team)) + [
+                ("GET", "/staff/", None, 200), ("GET", "/staff/export.csv", None, 200),
+                ("GET", "/staff/content/", None, 200),
+                ("POST", "/staff/content/reports/1/done", {}, 302)]:
             response = call(client, method, url, data)
             assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
             assert b"Alex Example" not in response.data
+
+
+def test_an_editors_account_reaches_no_referral(app):
+    client = signed_in(app, "editor@example.org")
+    assert client.get("/staff/").headers["Location"].endswith("/staff/content/")
+    assert client.get("/staff/export.csv").status_code == 404
+    for team in TEAMS:
+        for method, url, data, _ in actions(reference_of(team)):
+            assert call(client, method, url, data).status_code == 404, (method, url)
+    assert b"Alex Example" not in client.get("/staff/content/").data
 
 
 def test_an_administrator_sees_every_team(app):
@@ -225,7 +210,8 @@ def test_purge_removes_old_referrals_with_their_notes_and_emails(app):
         old.messages.append(Message(recipient="north.team@example.org", subject="s", body="b"))
         db.add(ReferralEvent(referral_id=old.id, kind="note", text="seen"))
         db.commit()
-        assert purge(db, retention_days=730) == {"referrals": 1, "drafts": 0, "status failures": 0}
+        assert purge(db, retention_days=730) == {"referrals": 1, "drafts": 0, "status failures": 0,
+                                                     "page reports": 0}
         assert db.scalar(select(Referral).where(Referral.reference == reference_of("north"))) is None
         assert db.scalars(select(Message)).all() == [] and db.scalars(select(ReferralEvent)).all() == []
         assert len(db.scalars(select(Referral)).all()) == len(TEAMS) - 1

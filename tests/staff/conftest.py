@@ -1,0 +1,54 @@
+"""Staff tests: a database with one worker and one referral per team, an
+administrator and an editor."""
+
+import pytest
+
+from portal.referrals.models import Referral
+from portal.staff.models import StaffUser
+from portal.staff.passwords import hash_password
+from tests.conftest import SHIPPED_CONTENT
+
+PASSWORD = "a long enough password"
+TEAMS = ["north", "central", "east", "south", "triage"]
+
+
+@pytest.fixture
+def staff_content():
+    """The content folder the staff app serves (a module may give a private copy)."""
+    return SHIPPED_CONTENT
+
+
+@pytest.fixture
+def app(make_app, database_url, staff_content):
+    app = make_app(content=staff_content, DATABASE_URL=database_url, SMTP_URL=None,
+                   WTF_CSRF_ENABLED=False)
+    seed(app)
+    return app
+
+
+def seed(app):
+    """A worker and a referral for each team, an administrator and an editor."""
+    with app.extensions["db"]() as db:
+        for team in TEAMS:
+            db.add(StaffUser(email=f"{team}.worker@example.org", password_hash=hash_password(PASSWORD),
+                             team_id=team))
+            db.add(Referral(reference=reference_of(team), team_id=team,
+                            language="en", parent_name="Alex Example", phone="0161 496 0999",
+                            email=None, contact_ways=["phone"], best_times=[], postcode="SK5 8AB",
+                            address=None, children=[{"born": True, "first_name": "Sam", "date": "2025-04-03"}],
+                            help_with=["sleep"], details=None, spoken_language="English",
+                            interpreter=False, consent=True))
+        db.add(StaffUser(email="admin@example.org", password_hash=hash_password(PASSWORD), is_admin=True))
+        db.add(StaffUser(email="editor@example.org", password_hash=hash_password(PASSWORD), is_editor=True))
+        db.commit()
+
+
+def reference_of(team):
+    return f"SW-TEST-{team[:4].upper().ljust(4, 'X')}"
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
