@@ -32,21 +32,26 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Serve the app with the shipped content on a free loopback port.
+def live_app(tmp_path_factory):
+    """The app with the shipped content on a fresh, migrated SQLite database.
 
-    The referral pages need a database: a fresh, migrated SQLite file. E-mail
-    is written to files in the instance folder, CSRF stays on (a real browser
-    sends the token), and the rate limits are high enough for a test run.
+    E-mail is written to files in the instance folder, CSRF stays on (a real
+    browser sends the token), and the rate limits are high enough for a
+    test run. Tests may add staff accounts through its database.
     """
     instance = tmp_path_factory.mktemp("instance")
     database_url = f"sqlite:///{instance / 'portal.db'}"
     upgrade(database_url)
-    app = create_app(TestConfig(CONTENT_DIR=SHIPPED_CONTENT, INSTANCE_DIR=instance,
-                                DATABASE_URL=database_url, SMTP_URL=None,
-                                REFERRAL_RATE_LIMIT="1000 per hour",
-                                STATUS_RATE_LIMIT="1000 per hour"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    return create_app(TestConfig(CONTENT_DIR=SHIPPED_CONTENT, INSTANCE_DIR=instance,
+                                 DATABASE_URL=database_url, SMTP_URL=None,
+                                 REFERRAL_RATE_LIMIT="1000 per hour",
+                                 STATUS_RATE_LIMIT="1000 per hour"))
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Serve the app on a free loopback port."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -103,3 +108,37 @@ def no_script_phone(browser, browser_context_args):
     context, page = _shared_page(browser, browser_context_args, java_script_enabled=False)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def contexts(browser, browser_context_args):
+    """One phone-sized context with JavaScript and one without, kept for the module
+    (a new context costs a fresh HTTP cache on every test)."""
+    made = {}
+
+    def get(script):
+        if script not in made:
+            made[script] = browser.new_context(**browser_context_args, java_script_enabled=script)
+        return made[script]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
+@pytest.fixture
+def new_page(contexts):
+    """Open a fresh page with no cookies (no draft, no confirmation from another test)."""
+    pages = []
+
+    def make(java_script_enabled=True):
+        context = contexts(java_script_enabled)
+        context.clear_cookies()
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.close()

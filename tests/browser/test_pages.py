@@ -27,6 +27,8 @@ PAGES = {
     "search-empty": ("/en/search", 200),
     "search-nothing-found": ("/en/search?q=qwxzv", 200),
     "not-found": ("/en/no-such-page", 404),
+    "page-report": ("/en/hubs/brinnington/report", 200),
+    "page-report-sent": ("/en/hubs/brinnington/report/sent", 200),
 }
 RIGHT_TO_LEFT = {
     "urdu-home": ("/ur/", 200),
@@ -39,6 +41,7 @@ RIGHT_TO_LEFT = {
     "arabic-hub": ("/ar/hubs/brinnington", 200),
     "arabic-untranslated-group": ("/ar/groups/messy-play-reddish", 200),
     "arabic-listing": ("/ar/groups/", 200),
+    "urdu-page-report": ("/ur/groups/stay-and-play-brinnington/report", 200),
 }
 ALL_PAGES = {**PAGES, **RIGHT_TO_LEFT}
 

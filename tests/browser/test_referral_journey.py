@@ -33,40 +33,6 @@ SEND = "main form[action$='/refer/check'] button[type=submit]"
 CHECK = "main form[action$='/refer/status'] button[type=submit]"
 
 
-@pytest.fixture(scope="module")
-def contexts(browser, browser_context_args):
-    """One phone-sized context with JavaScript and one without, kept for the module
-    (a new context costs a fresh HTTP cache on every test)."""
-    made = {}
-
-    def get(script):
-        if script not in made:
-            made[script] = browser.new_context(**browser_context_args, java_script_enabled=script)
-        return made[script]
-
-    yield get
-    for context in made.values():
-        context.close()
-
-
-@pytest.fixture
-def new_page(contexts):
-    """Open a fresh page with no cookies (no draft, no confirmation from another test)."""
-    pages = []
-
-    def make(java_script_enabled=True):
-        context = contexts(java_script_enabled)
-        context.clear_cookies()
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        pages.append(page)
-        return page
-
-    yield make
-    for page in pages:
-        page.close()
-
-
 def tab_until(page, locator, limit=MAX_TABS):
     """Press Tab until the locator has focus; fail if it never does."""
     element = locator.element_handle()  # resolved once: a check per press stays cheap

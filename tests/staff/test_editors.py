@@ -174,7 +174,7 @@ def test_the_corner_shows_translation_coverage(app):
         from portal.content.web import snapshot
         coverage = snapshot().coverage()
     rows = {row.find("td").get("lang"): row.find_all("td")[1].get_text()
-            for row in page.select("#coverage + table tbody tr")}
+            for row in page.select("#coverage + .table-scroll tbody tr")}
     assert rows == {lang: f"{done} of {total}" for lang, (done, total) in coverage.items()}
     assert 0 < coverage["pl"][0] < coverage["pl"][1]  # the demo is part-translated
     missing = page.select("#coverage ~ details")

@@ -1,0 +1,137 @@
+"""The staff side in a real browser: a family's referral reaches the north
+team, a team member signs in by keyboard, opens it and marks it contacted;
+an editor reads the editors' corner and deals with a reader's report. Axe on
+every staff page, and none scrolls sideways at 320 px."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.staff.models import StaffUser
+from portal.staff.passwords import hash_password
+
+from .test_pages import AXE_OPTIONS, axe, describe
+from .test_referral_journey import click_and_wait, send_a_referral, tab, tab_until
+
+PASSWORD = "a long enough password"
+WORKER = "north.browser@example.org"
+EDITOR = "editor.browser@example.org"
+
+
+@pytest.fixture(scope="module")
+def accounts(live_app):
+    with live_app.extensions["db"]() as db:
+        db.add(StaffUser(email=WORKER, password_hash=hash_password(PASSWORD), team_id="north"))
+        db.add(StaffUser(email=EDITOR, password_hash=hash_password(PASSWORD), is_editor=True))
+        db.commit()
+
+
+@pytest.fixture
+def staff_page(browser, browser_context_args, accounts):
+    """A fresh office-PC-sized page with no cookies: nobody signed in."""
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 1280, "height": 800},
+                                     "is_mobile": False, "has_touch": False})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def no_axe_violations(page):
+    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, f"{page.url}: axe found\n{describe(violations)}"
+
+
+def no_sideways_scrolling_at_320px(page):
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    scroll_width, client_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    page.set_viewport_size(size)
+    assert scroll_width <= client_width, f"{page.url}: scrolls sideways at 320 px"
+
+
+def sign_in_by_keyboard(page, email):
+    page.goto("/staff/login")
+    no_axe_violations(page)
+    no_sideways_scrolling_at_320px(page)
+    tab(page, ".skip-link")
+    page.keyboard.press("Enter")
+    tab_until(page, page.locator("#email"), limit=2)  # past the families' link
+    page.keyboard.type(email)
+    tab(page, "#password")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_team_member_opens_a_new_referral_and_marks_it_contacted(staff_page, new_page):
+    reference = send_a_referral(new_page())  # SK5 8AB: the north team's
+    page = staff_page
+    sign_in_by_keyboard(page, WORKER)
+    expect(page).to_have_url(re.compile(r"/staff/$"))
+    no_axe_violations(page)
+    no_sideways_scrolling_at_320px(page)
+
+    # Only the new ones, then the referral, by keyboard.
+    new_filter = page.locator(".section-counts a", has_text=re.compile(r"^New \(\d+\)$"))
+    tab_until(page, new_filter, limit=40)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/staff/\?status=new$"))
+    link = page.get_by_role("link", name=reference)
+    tab_until(page, link, limit=40)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(f"Referral {reference}")
+    expect(page.locator("main")).to_contain_text("Sam Example")
+    expect(page.locator("main")).to_contain_text("Status: New")
+    no_axe_violations(page)
+    no_sideways_scrolling_at_320px(page)
+
+    # Mark it contacted: the select, then its button, from the keyboard.
+    tab_until(page, page.locator("#status"), limit=40)
+    page.keyboard.press("ArrowDown")  # New -> Contacted; a closed <select> changes in place
+    expect(page.locator("#status")).to_have_value("contacted")
+    tab(page, "form[action$='/status'] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("Status: Contacted")
+    expect(page.locator(".events")).to_contain_text(f"{WORKER}: status set to Contacted")
+    no_axe_violations(page)
+
+    page.goto("/staff/?status=contacted")
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+
+
+def test_an_editor_reads_the_corner_and_deals_with_a_report(staff_page, new_page):
+    reader = new_page()
+    reader.goto("/en/groups/stay-and-play-brinnington")
+    click_and_wait(reader, "p.page-report a")
+    reader.check("#problem-1")
+    reader.fill("#details", "It starts at 10:00 now, not 09:30.")
+    click_and_wait(reader, "main form button[type=submit]")
+    expect(reader).to_have_url(re.compile(r"/report/sent$"))
+
+    page = staff_page
+    sign_in_by_keyboard(page, EDITOR)
+    expect(page).to_have_url(re.compile(r"/staff/content/$"))
+    row = page.locator("#reports + .table-scroll tr", has_text="It starts at 10:00 now")
+    expect(row).to_contain_text("groups/stay-and-play-brinnington")
+    no_axe_violations(page)
+    no_sideways_scrolling_at_320px(page)
+    button = row.locator("button")
+    tab_until(page, button, limit=60)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#reports + .table-scroll tr", has_text="It starts at 10:00 now")).to_have_count(0)
+    no_axe_violations(page)
+
+
+def test_a_team_member_is_told_plainly_the_corner_is_not_theirs(staff_page):
+    sign_in_by_keyboard(staff_page, WORKER)
+    response = staff_page.goto("/staff/content/")
+    assert response.status == 403
+    expect(staff_page.locator("h1")).to_have_text("You cannot use this page")
+    no_axe_violations(staff_page)
