@@ -13,7 +13,8 @@ from ..db.base import utcnow
 from ..db.engine import sessions
 from ..editors.models import PageReport
 from ..outbox.models import Message
-from ..staff.models import AuditEntry, ReferralEvent
+from ..staff.audit import record_command
+from ..staff.models import ReferralEvent
 from .models import Draft, Referral, StatusCheck
 from .reference import normalise
 
@@ -80,6 +81,6 @@ def export_command(reference):
         data = export(session, normalise(reference) or reference.strip().upper())
         if data is None:
             raise click.ClickException(f"no referral {reference}")
-        session.add(AuditEntry(action="export for subject access", referral_id=data["id"]))
+        record_command(session, "export for subject access", referral_id=data["id"])
         session.commit()
     click.echo(json.dumps(data, default=str, ensure_ascii=False, indent=2))

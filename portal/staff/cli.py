@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..content.web import store
 from ..db.engine import sessions
+from .audit import record_command
 from .models import StaffUser
 from .passwords import hash_password
 
@@ -43,8 +44,12 @@ def add(email, team_id, admin, editor):
     with sessions()() as session:
         if session.scalar(select(StaffUser).where(StaffUser.email == email.lower())):
             raise click.UsageError(f"{email} already has an account")
-        session.add(StaffUser(email=email.lower(), password_hash=password_hash,
-                              team_id=team_id, is_admin=admin, is_editor=editor))
+        user = StaffUser(email=email.lower(), password_hash=password_hash,
+                         team_id=team_id, is_admin=admin, is_editor=editor)
+        session.add(user)
+        session.flush()
+        roles = ["admin"] * admin + [f"team {team_id}"] * bool(team_id) + ["editor"] * editor
+        record_command(session, "account created", detail=f"account {user.id}: {', '.join(roles)}")
         session.commit()
     click.echo(f"account created for {email}")
 
@@ -67,6 +72,7 @@ def password(email):
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
         user.failed_logins, user.locked_until = 0, None
+        record_command(session, "password changed", detail=f"account {user.id}")
         session.commit()
     click.echo(f"password changed for {email}")
 
@@ -76,6 +82,8 @@ def password(email):
 def disable(email):
     """Stop an account from signing in (its history stays)."""
     with sessions()() as session:
-        _account(session, email).disabled = True
+        user = _account(session, email)
+        user.disabled = True
+        record_command(session, "account disabled", detail=f"account {user.id}")
         session.commit()
     click.echo(f"account disabled: {email}")

@@ -86,6 +86,9 @@ def expire_idle_sessions():
         seen = session.get("staff_seen")
         now = utcnow().timestamp()
         if seen and now - seen > current_app.config["STAFF_IDLE_MINUTES"] * 60:
+            db = db_session()
+            record(db, "signed out after inactivity")
+            db.commit()
             logout_user()
             session.pop("staff_seen", None)
             return redirect(url_for("staff.login"))
@@ -119,8 +122,13 @@ def login():
             return redirect(_home())
         if user is not None:
             user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
+            locking = user.failed_logins >= MAX_FAILURES
+            if locking:
                 user.locked_until, user.failed_logins = now + LOCK, 0
+            # The account's id, never the address typed: an unknown address
+            # may be someone's personal one.
+            record(db, "sign in refused", staff_id=user.id,
+                   detail="account locked for 15 minutes" if locking else None)
             db.commit()
         log.warning("staff sign-in refused")  # no address, no e-mail: personal data
         failed = True
@@ -134,6 +142,9 @@ def _home():
 @bp.post("/logout")
 @login_required
 def logout():
+    db = db_session()
+    record(db, "sign out")
+    db.commit()
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"))

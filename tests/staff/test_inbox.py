@@ -102,6 +102,36 @@ def test_every_view_and_change_is_audited_with_who_and_when(app):
     assert "Phoned, left no message" in page and "north.worker@example.org" in page
 
 
+def test_refused_sign_ins_and_sign_outs_are_audited_without_the_address_typed(app):
+    client = app.test_client()
+    client.post("/staff/login", data={"email": "someone.else@example.org", "password": "guess"})
+    for _ in range(5):
+        client.post("/staff/login", data={"email": "north.worker@example.org", "password": "wrong guess"})
+    signed_in(app, "south.worker@example.org").post("/staff/logout")
+    with app.extensions["db"]() as db:
+        ids = {user.email: user.id for user in db.scalars(select(StaffUser))}
+        entries = [(e.action, e.staff_id, e.detail) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert entries == [("sign in refused", ids["north.worker@example.org"], None)] * 4 + [
+        ("sign in refused", ids["north.worker@example.org"], "account locked for 15 minutes"),
+        ("sign in", ids["south.worker@example.org"], None),
+        ("sign out", ids["south.worker@example.org"], None)]
+
+
+def test_account_commands_are_audited(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["staff", "add", "new.editor@example.org", "--locality", "east", "--editor"],
+                         input=PASSWORD + "\n").exit_code == 0
+    assert runner.invoke(args=["staff", "password", "new.editor@example.org"],
+                         input="another long password\n").exit_code == 0
+    assert runner.invoke(args=["staff", "disable", "new.editor@example.org"]).exit_code == 0
+    with app.extensions["db"]() as db:
+        user = db.scalar(select(StaffUser).where(StaffUser.email == "new.editor@example.org"))
+        entries = [(e.action, e.staff_id, e.detail) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert entries == [("account created", None, f"account {user.id}: team east, editor"),
+                       ("password changed", None, f"account {user.id}"),
+                       ("account disabled", None, f"account {user.id}")]
+
+
 def test_wrong_password_and_unknown_account_get_the_same_answer(app):
     client = app.test_client()
     unknown = client.post("/staff/login", data={"email": "nobody@example.org", "password": PASSWORD})
@@ -146,6 +176,9 @@ def test_the_session_ends_after_inactivity(app):
     response = client.get("/staff/")
     assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
     assert client.get("/staff/").status_code == 302
+    with app.extensions["db"]() as db:
+        assert db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()[-1] == \
+            "signed out after inactivity"
 
 
 def test_staff_pages_are_never_cached(app):
