@@ -44,6 +44,9 @@ class Config:
         self.SEARCH_DIR = self.INSTANCE_DIR / "search"
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS") or 730)
+        # Fernet keys, newest first, that encrypt families' details at rest
+        # (see portal/db/sealed.py); unset, they are stored as plain JSON.
+        self.DATA_KEYS = os.environ.get("PORTAL_DATA_KEYS") or None
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret()
         # How many proxies (load balancer, nginx) stand in front and set
         # X-Forwarded-For/-Proto/-Host; 0 trusts none of those headers.

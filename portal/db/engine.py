@@ -1,15 +1,28 @@
 """Engines and sessions, bound to the app; one session per request."""
 
+import logging
+
 from flask import current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
+from .sealed import keyring
 
-def make_engine(url):
+log = logging.getLogger(__name__)
+
+
+def make_engine(url, keys=None):
     """Return an engine; SQLite gets WAL, a busy timeout and foreign keys.
 
     hide_parameters: an error's log line must never carry a family's answers.
+    ``keys`` (PORTAL_DATA_KEYS) seal the personal columns: see sealed.py.
     """
+    engine = _engine(url)
+    engine.dialect.portal_keyring = keyring(keys)
+    return engine
+
+
+def _engine(url):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
@@ -41,7 +54,9 @@ def make_engine(url):
 
 
 def init_app(app):
-    engine = make_engine(app.config["DATABASE_URL"])
+    if app.config["ENV_NAME"] == "production" and not app.config["DATA_KEYS"]:
+        log.warning("PORTAL_DATA_KEYS is not set: families' details are stored unencrypted")
+    engine = make_engine(app.config["DATABASE_URL"], app.config["DATA_KEYS"])
     app.extensions["db"] = sessionmaker(engine, expire_on_commit=False)
 
     @app.teardown_appcontext

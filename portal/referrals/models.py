@@ -2,10 +2,11 @@
 
 import datetime
 
-from sqlalchemy import JSON, Boolean, Integer, String, Text
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db.base import Base, UTCDateTime, utcnow
+from ..db.sealed import Sealed
 
 # What a family sees on the status page, in order.
 STATUSES = ("received", "with_team", "contacted", "closed")
@@ -23,18 +24,19 @@ class Referral(Base):
     team_id: Mapped[str] = mapped_column(String(40), index=True)
     outside_area: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(12))  # the site language the form was in
-    # The family's answers (personal data: never logged, never e-mailed).
-    parent_name: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    email: Mapped[str | None] = mapped_column(String(254))
-    contact_ways: Mapped[list] = mapped_column(JSON)  # phone, text, email, message, letter
-    best_times: Mapped[list] = mapped_column(JSON)
-    postcode: Mapped[str] = mapped_column(String(8))
-    address: Mapped[str | None] = mapped_column(Text)
-    children: Mapped[list] = mapped_column(JSON)  # [{first_name, born, date}]
-    help_with: Mapped[list] = mapped_column(JSON)
-    details: Mapped[str | None] = mapped_column(Text)
-    spoken_language: Mapped[str | None] = mapped_column(String(60))
+    # The family's answers (personal data: never logged, never e-mailed, and
+    # encrypted at rest when PORTAL_DATA_KEYS is set).
+    parent_name: Mapped[str] = mapped_column(Sealed)
+    phone: Mapped[str | None] = mapped_column(Sealed)
+    email: Mapped[str | None] = mapped_column(Sealed)
+    contact_ways: Mapped[list] = mapped_column(Sealed)  # phone, text, email, message, letter
+    best_times: Mapped[list] = mapped_column(Sealed)
+    postcode: Mapped[str] = mapped_column(Sealed)
+    address: Mapped[str | None] = mapped_column(Sealed)
+    children: Mapped[list] = mapped_column(Sealed)  # [{first_name, born, date}]
+    help_with: Mapped[list] = mapped_column(Sealed)
+    details: Mapped[str | None] = mapped_column(Sealed)
+    spoken_language: Mapped[str | None] = mapped_column(Sealed)
     interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
     consent: Mapped[bool] = mapped_column(Boolean)
 
@@ -49,7 +51,7 @@ class Draft(Base):
 
     id: Mapped[str] = mapped_column(String(43), primary_key=True)
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    answers: Mapped[dict] = mapped_column(JSON)
+    answers: Mapped[dict] = mapped_column(Sealed)
 
 
 class StatusCheck(Base):

@@ -3,10 +3,11 @@
 import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base, UTCDateTime, utcnow
+from ..db.sealed import Sealed
 
 
 class StaffUser(UserMixin, Base):
@@ -49,7 +50,7 @@ class ReferralEvent(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
     kind: Mapped[str] = mapped_column(String(12))  # note, status, team
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Sealed)  # a note may say anything about the family
 
 
 class AuditEntry(Base):
