@@ -10,8 +10,8 @@ from ..db.base import Base, UTCDateTime, utcnow
 
 class PageReport(Base):
     """What a reader said is wrong with one page. No personal data is asked
-    for; anything that looks like a phone number or e-mail address in the
-    free text is removed before it is stored."""
+    for; a phone number, e-mail address or postcode in the free text is
+    removed before it is stored (see scrub.py)."""
 
     __tablename__ = "page_reports"
 

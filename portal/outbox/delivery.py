@@ -18,10 +18,12 @@ import os
 import secrets
 import socket
 
+from flask import current_app
 from sqlalchemy import or_, select, update
 
 from ..db.base import utcnow
-from .mailer import DeliveryError, compose
+from ..db.engine import sessions as session_factory
+from .mailer import DeliveryError, compose, mailer_for
 from .models import Message
 
 log = logging.getLogger(__name__)
@@ -145,14 +147,9 @@ def try_now(message_id):
     """Try one message once, now, within the request; a failure leaves it
     queued for ``flask outbox deliver``. Never raises: whoever asked (a
     family, a member of staff) has already been told it is done."""
-    from flask import current_app
-
-    from ..db.engine import sessions
-    from .mailer import mailer_for
-
     config = current_app.config
     try:
-        deliver(sessions(), mailer_for(config), config["MAIL_FROM"], config["MAIL_DOMAIN"],
+        deliver(session_factory(), mailer_for(config), config["MAIL_FROM"], config["MAIL_DOMAIN"],
                 only=message_id)
     except Exception:
         log.exception("immediate delivery failed; the message stays in the outbox")

@@ -20,8 +20,8 @@ from wtforms.validators import InputRequired, Length
 
 from ..content.web import snapshot
 from ..db.base import utcnow
-from ..editors.corner import bp as editors_corner_bp
 from ..db.engine import session as db_session
+from ..editors.corner import bp as editors_corner_bp
 from ..extensions import limiter
 from ..outbox.delivery import try_now
 from ..referrals.models import Referral
@@ -39,6 +39,7 @@ login_manager = LoginManager()
 login_manager.login_view = "staff.login"
 login_manager.login_message = None
 MAX_FAILURES = 5
+PER_PAGE = 100  # referrals on one page of the inbox
 LOCK = datetime.timedelta(minutes=15)
 STATUSES = {"received": "New", "with_team": "New", "contacted": "Contacted", "closed": "Closed"}
 FILTERS = {"new": ("received", "with_team"), "contacted": ("contacted",), "closed": ("closed",)}
@@ -175,18 +176,23 @@ def inbox():
         return redirect(_home())  # an editor's account: straight to the editors' corner
     db = db_session()
     chosen = request.args.get("status")
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
     query = _visible().order_by(Referral.created_at.desc(), Referral.id.desc())
     if chosen in FILTERS:
         query = query.where(Referral.status.in_(FILTERS[chosen]))
-    referrals = db.scalars(query.limit(500)).all()
+    # One more than a page, to know whether there is an older page.
+    referrals = db.scalars(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
     counted = dict(db.execute(
         _visible().with_only_columns(Referral.status, func.count()).group_by(Referral.status)).all())
     counts = {name: sum(counted.get(s, 0) for s in statuses) for name, statuses in FILTERS.items()}
-    record(db, "view inbox", detail=f"filter {chosen or 'all'}")
+    record(db, "view inbox", detail=f"filter {chosen or 'all'}, page {page}")
     db.commit()
     teams = {team.id: team.name for team in snapshot().localities.teams}
-    return render_template("staff/inbox.html", referrals=referrals, counts=counts, chosen=chosen,
-                           statuses=STATUSES, teams=teams)
+    return render_template("staff/inbox.html", referrals=referrals[:PER_PAGE], counts=counts,
+                           chosen=chosen, statuses=STATUSES, teams=teams, page=page,
+                           older=len(referrals) > PER_PAGE)
 
 
 # A cell a spreadsheet would run as a formula starts with one of these.

@@ -32,12 +32,7 @@ def seed(app):
         for team in TEAMS:
             db.add(StaffUser(email=f"{team}.worker@example.org", password_hash=hash_password(PASSWORD),
                              team_id=team))
-            db.add(Referral(reference=reference_of(team), team_id=team,
-                            language="en", parent_name="Alex Example", phone="0161 496 0999",
-                            email=None, contact_ways=["phone"], best_times=[], postcode="SK5 8AB",
-                            address=None, children=[{"born": True, "first_name": "Sam", "date": "2025-04-03"}],
-                            help_with=["sleep"], details=None, spoken_language="English",
-                            interpreter=False, consent=True))
+            add_referral(db, team, reference_of(team))
         db.add(StaffUser(email="admin@example.org", password_hash=hash_password(PASSWORD), is_admin=True))
         db.add(StaffUser(email="editor@example.org", password_hash=hash_password(PASSWORD), is_editor=True))
         db.commit()
@@ -52,3 +47,14 @@ def signed_in(app, email):
     response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client
+
+
+def add_referral(db, team, reference, **fields):
+    """Add a referral with made-up answers (example.org, 0161 496 0xxx)."""
+    db.add(Referral(**{**dict(
+        reference=reference, team_id=team, language="en", parent_name="Alex Example",
+        phone="0161 496 0999", email=None, contact_ways=["phone"], best_times=[],
+        postcode="SK5 8AB", address=None,
+        children=[{"born": True, "first_name": "Sam", "date": "2025-04-03"}],
+        help_with=["sleep"], details=None, spoken_language="English", interpreter=False,
+        consent=True), **fields}))

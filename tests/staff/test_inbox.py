@@ -2,6 +2,7 @@
 audited, and sign-in is throttled."""
 
 import datetime
+import re
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from portal.db.base import utcnow
 from portal.referrals.models import Referral
 from portal.staff.models import AuditEntry, ReferralEvent, StaffUser
 
-from .conftest import PASSWORD, TEAMS, reference_of, signed_in
+from .conftest import PASSWORD, TEAMS, add_referral, reference_of, signed_in
 
 
 def actions(reference):
@@ -266,3 +267,21 @@ def test_subject_access_export(app):
     assert data["reference"] == reference_of("east") and data["parent_name"] == "Alex Example"
     assert data["children"][0]["first_name"] == "Sam"
     assert app.test_cli_runner().invoke(args=["referrals", "export", "SW-NONE-NONE"]).exit_code == 1
+
+
+def test_the_inbox_pages_through_every_referral_newest_first(app):
+    with app.extensions["db"]() as db:
+        start = utcnow() - datetime.timedelta(days=1)
+        for number in range(150):
+            add_referral(db, "north", f"SW-PAGE-{number:04d}", created_at=start + datetime.timedelta(minutes=number))
+        db.commit()
+    client = signed_in(app, "north.worker@example.org")
+    first = client.get("/staff/").get_data(as_text=True)
+    # The fixture's own referral came in just now: newest of all.
+    assert re.findall(r">(SW-[A-Z]{4}-[A-Z0-9]{4})<", first) == \
+        [reference_of("north")] + [f"SW-PAGE-{n:04d}" for n in range(149, 50, -1)]
+    assert "Older referrals" in first and "Newer referrals" not in first
+    second = client.get("/staff/?page=2").get_data(as_text=True)
+    assert re.findall(r">(SW-[A-Z]{4}-[A-Z0-9]{4})<", second) == [f"SW-PAGE-{n:04d}" for n in range(50, -1, -1)]
+    assert "Older referrals" not in second and "Newer referrals" in second
+    assert client.get("/staff/?page=0").status_code == 404
