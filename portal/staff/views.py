@@ -25,6 +25,7 @@ from ..editors.corner import bp as editors_corner_bp
 from ..extensions import limiter
 from ..outbox.delivery import try_now
 from ..referrals.models import Referral
+from ..referrals.reference import normalise as normalise_reference
 from ..referrals.submit import inbox_url, moved_message
 from .audit import record
 from .models import ReferralEvent, StaffUser
@@ -175,24 +176,36 @@ def inbox():
     if not current_user.sees_referrals:
         return redirect(_home())  # an editor's account: straight to the editors' corner
     db = db_session()
+    wanted = request.args.get("reference", "").strip()
+    if wanted:
+        # A family on the phone reads out their reference: straight to it.
+        reference = normalise_reference(wanted)
+        if reference and db.scalar(_visible().where(Referral.reference == reference)):
+            return redirect(url_for("staff.referral", reference=reference))
     chosen = request.args.get("status")
+    team = request.args.get("team") if current_user.is_admin else None
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)
     query = _visible().order_by(Referral.created_at.desc(), Referral.id.desc())
     if chosen in FILTERS:
         query = query.where(Referral.status.in_(FILTERS[chosen]))
+    if team:
+        query = query.where(Referral.team_id == team)
     # One more than a page, to know whether there is an older page.
     referrals = db.scalars(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
+    counting = _visible().where(Referral.team_id == team) if team else _visible()
     counted = dict(db.execute(
-        _visible().with_only_columns(Referral.status, func.count()).group_by(Referral.status)).all())
+        counting.with_only_columns(Referral.status, func.count()).group_by(Referral.status)).all())
     counts = {name: sum(counted.get(s, 0) for s in statuses) for name, statuses in FILTERS.items()}
-    record(db, "view inbox", detail=f"filter {chosen or 'all'}, page {page}")
+    record(db, "view inbox", detail=f"filter {chosen or 'all'}, team {team or 'all'}, page {page}"
+           if current_user.is_admin else f"filter {chosen or 'all'}, page {page}")
     db.commit()
     teams = {team.id: team.name for team in snapshot().localities.teams}
     return render_template("staff/inbox.html", referrals=referrals[:PER_PAGE], counts=counts,
                            chosen=chosen, statuses=STATUSES, teams=teams, page=page,
-                           older=len(referrals) > PER_PAGE)
+                           older=len(referrals) > PER_PAGE, team=team,
+                           not_found=wanted or None)
 
 
 # A cell a spreadsheet would run as a formula starts with one of these.

@@ -39,7 +39,8 @@ def seed(app):
 
 
 def reference_of(team):
-    return f"SW-TEST-{team[:4].upper().ljust(4, 'X')}"
+    """A well-formed reference for the team's referral: SW-TEAM-AAAA for the first."""
+    return f"SW-TEAM-{'ABCDE'[TEAMS.index(team)] * 4}"
 
 
 def signed_in(app, email):

@@ -285,3 +285,31 @@ def test_the_inbox_pages_through_every_referral_newest_first(app):
     assert re.findall(r">(SW-[A-Z]{4}-[A-Z0-9]{4})<", second) == [f"SW-PAGE-{n:04d}" for n in range(50, -1, -1)]
     assert "Older referrals" not in second and "Newer referrals" in second
     assert client.get("/staff/?page=0").status_code == 404
+
+
+def test_a_reference_read_out_on_the_phone_opens_the_referral(app):
+    client = signed_in(app, "north.worker@example.org")
+    typed = reference_of("north").lower().replace("-", " ")
+    response = client.get("/staff/", query_string={"reference": typed})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/staff/referrals/{reference_of('north')}")
+
+
+@pytest.mark.parametrize("typed", [reference_of("south"), "SW-NONE-NONE", "not a reference"])
+def test_another_teams_reference_is_not_found_like_a_wrong_one(app, typed):
+    response = signed_in(app, "north.worker@example.org").get("/staff/", query_string={"reference": typed})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<title>Error:" in page
+    assert f"There is no referral {typed} in your team's inbox" in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_an_administrator_can_show_one_team(app):
+    client = signed_in(app, "admin@example.org")
+    page = client.get("/staff/?team=south").get_data(as_text=True)
+    assert re.findall(r">(SW-TEAM-[A-Z]{4})<", page) == [reference_of("south")]
+    assert "All (1)" in page and "New (1)" in page
+    # A team member's ?team= is ignored: they only ever see their own.
+    page = signed_in(app, "north.worker@example.org").get("/staff/?team=south").get_data(as_text=True)
+    assert re.findall(r">(SW-TEAM-[A-Z]{4})<", page) == [reference_of("north")]
