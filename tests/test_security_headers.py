@@ -4,12 +4,16 @@ import pytest
 
 URLS = ["/", "/en/", "/en/hubs/", "/en/hubs/brinnington", "/en/whats-on", "/en/whats-on.ics",
         "/en/search?q=sleep", "/en/pages/about", "/en/nowhere", "/healthz", "/sitemap.xml",
-        "/robots.txt", "/static/css/site.css"]
+        "/robots.txt", "/static/css/site.css", "/en/refer", "/en/hubs/brinnington/report",
+        "/staff/login", "/staff/", "/staff/content/"]
 
 
 @pytest.mark.parametrize("url", URLS)
 def test_security_headers_on_every_response(client, url):
-    headers = client.get(url).headers
+    assert_security_headers(client.get(url).headers)
+
+
+def assert_security_headers(headers):
     policy = headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
     assert "default-src 'none'" in policy

@@ -17,6 +17,7 @@ from portal.referrals.models import Referral
 from portal.staff.models import AuditEntry, ReferralEvent, StaffUser
 
 from ..conftest import check_basics
+from ..test_security_headers import assert_security_headers
 from .conftest import PASSWORD, reference_of, seed, signed_in
 
 
@@ -105,6 +106,7 @@ def test_editors_and_administrators_reach_the_editors_corner(app):
         client = signed_in(app, email)
         response = client.get("/staff/content/")
         assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+        assert_security_headers(response.headers)
         check_basics(BeautifulSoup(response.data, "html.parser"), "/staff/content/")
     assert audit_actions(app).count("view content corner") == 2
 

@@ -207,12 +207,14 @@ def test_staff_pages_have_the_basics(app):
     from bs4 import BeautifulSoup
 
     from ..conftest import check_basics
+    from ..test_security_headers import assert_security_headers
     client = app.test_client()
     check_basics(BeautifulSoup(client.get("/staff/login").data, "html.parser"), "/staff/login")
     client = signed_in(app, "north.worker@example.org")
     for url in ("/staff/", "/staff/?status=new", f"/staff/referrals/{reference_of('north')}"):
         response = client.get(url)
         assert response.status_code == 200
+        assert_security_headers(response.headers)
         check_basics(BeautifulSoup(response.data, "html.parser"), url)
 
 
