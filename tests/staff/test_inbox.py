@@ -315,3 +315,30 @@ def test_an_administrator_can_show_one_team(app):
     # A team member's ?team= is ignored: they only ever see their own.
     page = signed_in(app, "north.worker@example.org").get("/staff/?team=south").get_data(as_text=True)
     assert re.findall(r">(SW-TEAM-[A-Z]{4})<", page) == [reference_of("north")]
+
+
+def test_the_staff_session_cookie_is_httponly_samesite_and_secure_in_production(
+        monkeypatch, tmp_path, database_url):
+    from bs4 import BeautifulSoup
+
+    from portal import create_app
+    from portal.config import config_from_environment
+    from tests.conftest import SHIPPED_CONTENT
+
+    from .conftest import seed
+    for name, value in {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 32, "DATABASE_URL": database_url,
+                        "PORTAL_INSTANCE_DIR": str(tmp_path / "prod"),
+                        "PORTAL_CONTENT_DIR": str(SHIPPED_CONTENT)}.items():
+        monkeypatch.setenv(name, value)
+    app = create_app(config_from_environment())
+    app.config["SEARCH_REBUILD"] = "off"
+    seed(app)
+    client = app.test_client()
+    form = BeautifulSoup(client.get("https://localhost/staff/login").data, "html.parser")
+    token = form.find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post("https://localhost/staff/login", data={
+        "email": "north.worker@example.org", "password": PASSWORD, "csrf_token": token},
+        headers={"Referer": "https://localhost/staff/login"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    cookie = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
+    assert "; HttpOnly" in cookie and "; Secure" in cookie and "; SameSite=Lax" in cookie
