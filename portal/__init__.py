@@ -42,6 +42,7 @@ def create_app(config=None):
     from . import templating
     templating.init_app(app)
 
+    from .api.views import bp as api_bp
     from .editors.reports import bp as page_reports_bp
     from .ops import bp as ops_bp
     from .public import bp as public_bp
@@ -50,6 +51,7 @@ def create_app(config=None):
     from .staff.views import bp as staff_bp, login_manager
     login_manager.init_app(app)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(public_bp)

@@ -1,0 +1,1 @@
+"""The services as Open Referral UK JSON, for other directories and apps."""

@@ -1,0 +1,224 @@
+"""The content as Open Referral UK (HSDS 3.0 UK profile) services: pure functions.
+
+Hubs, groups and EPEC courses are services; each hub is also the location
+where its own service and the groups that meet there are offered. Health
+visiting and other pages are information, not services, and are left out.
+
+Identifiers are UUIDs (version 5) made from the site's domain and the page's
+section and id, so they never change between servers or restarts, and two
+councils running this code never share one.
+
+Times are Europe/London wall-clock times ("10:00"): a weekly schedule runs
+across both clock changes, so no single UTC offset would be right all year.
+"""
+
+import datetime
+import uuid
+
+from ..content.pages import Activity, Hub
+from ..timetable.sessions import LONDON, SingleDate, WeeklyRun
+
+VERSION = "3.0"
+PROFILE = "https://openreferraluk.org/"
+SERVICE_SECTIONS = ("hubs", "groups", "epec")
+DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Age ranges in years, from the editors' fixed list; pregnancy counts as 0.
+AGE_YEARS = {"pregnancy": (0, 0), "0-1": (0, 1), "1-2": (1, 2), "2-3": (2, 3), "3-5": (3, 5)}
+
+
+def identifier(site, *parts):
+    """A stable UUID for one thing on this site."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(("https:/", site.domain, *parts))))
+
+
+def services(snapshot):
+    """Every service, in the default language, by section then title."""
+    lang = snapshot.default_language
+    return [page for section in SERVICE_SECTIONS for page in snapshot.section(lang, section)]
+
+
+def organization(site, base_url):
+    return {
+        "id": identifier(site, "organization"),
+        "name": site.team_name,
+        "description": site.contact,
+        "website": base_url + "/",
+    }
+
+
+def age_range(page):
+    """(minimum, maximum) years, or None when the page is for every age."""
+    if not page.ages:
+        return None
+    years = [AGE_YEARS[age] for age in page.ages]
+    return min(low for low, _ in years), max(high for _, high in years)
+
+
+def _last_modified(page):
+    midnight = datetime.datetime.combine(page.updated, datetime.time(), LONDON)
+    return midnight.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
+
+
+def summary(page, site, base_url):
+    """The one-to-one fields of a service, as in a paginated listing."""
+    service = {
+        "id": identifier(site, page.section, page.id),
+        "organization_id": identifier(site, "organization"),
+        "name": page.title,
+        "description": page.summary,
+        "url": f"{base_url}/{page.lang}/{page.section}/{page.id}",
+        "status": "active",
+        "assured_date": page.updated.isoformat(),
+        "last_modified": _last_modified(page),
+        "organization": organization(site, base_url),
+    }
+    email = page.email if isinstance(page, Hub) else None
+    if email:
+        service["email"] = email
+    ages = age_range(page)
+    if ages:
+        service["minimum_age"], service["maximum_age"] = ages
+    if isinstance(page, Activity) and page.cost:
+        service["fees"] = page.cost
+    return service
+
+
+def service(page, snapshot, base_url, today):
+    """One fully nested service."""
+    site = snapshot.site
+    full = summary(page, site, base_url)
+    full["description"] = f"{page.summary}\n\n{page.body_text}".strip()
+    service_id = full["id"]
+    if isinstance(page, Hub):
+        hub = page
+        full["schedules"] = _opening_schedules(hub, site, service_id)
+    else:
+        hub = snapshot.hub(snapshot.default_language, page.hub_id) if page.hub_id else None
+        full["schedules"] = _session_schedules(page, site, service_id, base_url)
+        alert = _alert(page, today)
+        if alert:
+            full["alert"] = alert
+        if page.cost:
+            free = page.cost.strip().lower() == "free"
+            full["cost_options"] = [{
+                "id": identifier(site, page.section, page.id, "cost"),
+                "service_id": service_id,
+                "option": page.cost,
+                **({"amount": 0} if free else {}),
+            }]
+    location = _location(hub, site) if hub else _place(page, site)
+    full["service_at_locations"] = [{
+        "id": identifier(site, page.section, page.id, "at", location["id"]),
+        "service_id": service_id,
+        "location_id": location["id"],
+        "location": location,
+    }] if location else []
+    phone = hub.phone if isinstance(page, Hub) else page.booking_phone
+    if phone:
+        full["contacts"] = [{
+            "id": identifier(site, page.section, page.id, "contact"),
+            "service_id": service_id,
+            "name": page.title if isinstance(page, Hub) else f"Booking: {page.title}",
+            "phones": [{"id": identifier(site, page.section, page.id, "phone"), "number": phone}],
+        }]
+    return full
+
+
+def _address(site, key, lines, postcode):
+    lines = list(lines)
+    return {
+        "id": identifier(site, *key, "address"),
+        "address_1": lines[0] if lines else "",
+        "address_2": ", ".join(lines[1:-1]) if len(lines) > 2 else "",
+        "city": lines[-1] if len(lines) > 1 else "",
+        "state_province": "",
+        "postal_code": postcode or "",
+        "country": "GB",
+        "address_type": "physical",
+    }
+
+
+def _location(hub, site):
+    location = {
+        "id": identifier(site, "locations", "hubs", hub.id),
+        "name": hub.title,
+        "description": hub.summary,
+        "addresses": [_address(site, ("locations", "hubs", hub.id), hub.address, hub.postcode)],
+        "accessibility": [{"id": identifier(site, "locations", "hubs", hub.id, "access", facility),
+                           "description": facility} for facility in hub.facilities],
+    }
+    if hub.location:
+        location["latitude"], location["longitude"] = hub.location
+    if hub.phone:
+        location["phones"] = [{"id": identifier(site, "locations", "hubs", hub.id, "phone"),
+                               "number": hub.phone}]
+    return location
+
+
+def _place(page, site):
+    """The location of a group that meets somewhere other than a hub."""
+    place = page.venue
+    key = ("locations", page.section, page.id)
+    return {
+        "id": identifier(site, *key),
+        "name": place.name,
+        "addresses": [_address(site, key, place.address, place.postcode)],
+    }
+
+
+def _clock(value):
+    return value.strftime("%H:%M")
+
+
+def _opening_schedules(hub, site, service_id):
+    """Opening hours as weekly schedules, days with the same hours together."""
+    by_hours = {}
+    for day, hours in enumerate(hub.opening_hours.week):
+        for start, end in hours:
+            by_hours.setdefault((start, end), []).append(DAYS[day])
+    return [{
+        "id": identifier(site, "hubs", hub.id, "opening", _clock(start), _clock(end)),
+        "service_id": service_id,
+        "freq": "WEEKLY",
+        "interval": 1,
+        "byday": ",".join(days),
+        "opens_at": _clock(start),
+        "closes_at": _clock(end),
+        "description": f"Open {_clock(start)} to {_clock(end)}, UK time",
+    } for (start, end), days in sorted(by_hours.items(), key=lambda item: DAYS.index(item[1][0]))]
+
+
+def _session_schedules(page, site, service_id, base_url):
+    schedules = []
+    for number, session in enumerate(page.sessions, start=1):
+        entry = {
+            "id": identifier(site, page.section, page.id, "session", str(number)),
+            "service_id": service_id,
+            "opens_at": _clock(session.start),
+            "closes_at": _clock(session.end),
+            "schedule_link": f"{base_url}/{page.lang}/{page.section}/{page.id}.ics",
+            "attending_type": "Drop in" if page.booking == "drop-in" else "Booking needed",
+        }
+        if isinstance(session, WeeklyRun):
+            first = session.first + datetime.timedelta(days=(session.weekday - session.first.weekday()) % 7)
+            entry.update(freq="WEEKLY", interval=1, byday=DAYS[session.weekday],
+                         valid_from=session.first.isoformat(), valid_to=session.last.isoformat(),
+                         dtstart=first.isoformat(),
+                         description=f"Every week, {_clock(session.start)} to {_clock(session.end)}, UK time")
+            if session.except_dates:
+                entry["notes"] = "Not on " + ", ".join(
+                    day.isoformat() for day in sorted(session.except_dates))
+        elif isinstance(session, SingleDate):
+            entry.update(valid_from=session.on.isoformat(), valid_to=session.on.isoformat(),
+                         dtstart=session.on.isoformat(),
+                         description=f"{session.on.isoformat()}, {_clock(session.start)} to "
+                                     f"{_clock(session.end)}, UK time")
+        schedules.append(entry)
+    return schedules
+
+
+def _alert(page, today):
+    """Cancellations from today on, as the service's short-term alert."""
+    coming = [c for c in sorted(page.cancelled, key=lambda c: c.on) if c.on >= today]
+    return "; ".join(f"Cancelled on {c.on.isoformat()}: {c.reason}" for c in coming) or None
