@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from babel import Locale
+
 from ..content.problems import REVIEW, STALE
 
 
@@ -11,6 +13,10 @@ class Language:
     translated: int
     total: int
     missing: list  # the English pages not yet translated
+
+    @property
+    def english_name(self):
+        return Locale("en").languages.get(self.code, self.code)
 
     @property
     def percent(self):

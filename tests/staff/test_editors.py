@@ -175,9 +175,10 @@ def test_the_corner_shows_translation_coverage(app):
     with app.app_context():
         from portal.content.web import snapshot
         coverage = snapshot().coverage()
-    rows = {row.find("td").get("lang"): row.find_all("td")[1].get_text()
+    rows = {row.find("td").span["lang"]: row.find_all("td")[1].get_text()
             for row in page.select("#coverage + .table-scroll tbody tr")}
     assert rows == {lang: f"{done} of {total}" for lang, (done, total) in coverage.items()}
+    assert "Urdu (" in page.select_one("#coverage + .table-scroll").get_text()
     assert 0 < coverage["pl"][0] < coverage["pl"][1]  # the demo is part-translated
     missing = page.select("#coverage ~ details")
     assert [d.summary.span["lang"] for d in missing] == [lang for lang, (done, total) in coverage.items()
