@@ -59,9 +59,10 @@ def create_app(config=None):
     app.register_blueprint(search_bp)
 
     from . import errors
-    from .security import headers
+    from .security import headers, timeouts
     errors.init_app(app)
     headers.init_app(app)
+    timeouts.init_app(app)
 
     from .content.cli import content_cli
     from .db.migrate import db_cli

@@ -14,6 +14,7 @@ from ..db.engine import session
 from ..extensions import limiter
 from ..i18n.locale import current_language
 from ..public.views import PAGE, SECTION_NAMES
+from ..security.timeouts import TIMED_OUT, keeps_answers
 from .models import PageReport
 from .report_form import PageReportForm
 from .scrub import scrub
@@ -60,6 +61,13 @@ def send(section, page_id):
     db.commit()
     log.info("page report stored for %s/%s", section, page_id)
     return redirect(url_for(".sent", section=section, page_id=page_id))
+
+
+@keeps_answers("page_reports.send")
+def send_again(section, page_id):
+    """The form timed out: show it again with what the reader wrote."""
+    page, _ = _page(section, page_id)
+    return _render(page, section, PageReportForm(), 400, TIMED_OUT)
 
 
 @bp.get("/sent")

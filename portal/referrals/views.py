@@ -7,7 +7,6 @@ import secrets
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import delete, func, select
 
 from ..content.web import snapshot
@@ -16,6 +15,7 @@ from ..db.engine import session
 from ..extensions import limiter
 from ..i18n.locale import current_language, language_name
 from ..outbox.delivery import try_now
+from ..security.timeouts import TIMED_OUT, keeps_answers
 from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusForm, error_links
 from .models import STATUSES, Draft, Referral, StatusCheck
 from .reference import normalise
@@ -171,14 +171,9 @@ def _lookup(reference, date):
     return None
 
 
-@bp.app_errorhandler(CSRFError)
-def csrf_expired(error):
+@keeps_answers("referrals.answer")
+def answer_again():
     """A timed-out form: keep the family's answers and ask them to send again."""
-    if request.blueprint == "referrals" and request.endpoint == "referrals.answer":
-        form = _form(formdata=request.form)
-        form.validate()
-        return _render_form(form, 400, _l(
-            "This page timed out to keep your information safe. Check your answers and send them again."))
-    return render_template("errors/error.html", code=400,
-                           title=_l("This page timed out"),
-                           message=_l("To keep your information safe, the page timed out. Go back and try again.")), 400
+    form = _form(formdata=request.form)
+    form.validate()
+    return _render_form(form, 400, TIMED_OUT)

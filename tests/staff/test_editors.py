@@ -292,3 +292,16 @@ def test_page_reports_are_purged_with_the_referrals(app):
 ])
 def test_contact_details_are_scrubbed_unless_the_page_prints_them(text, expected):
     assert scrub(text, "Phone 0161 496 0210, Brinnington SK5 8AB") == expected
+
+
+def test_a_report_that_timed_out_comes_back_with_what_was_written(make_app, database_url, staff_content):
+    app = make_app(content=staff_content, DATABASE_URL=database_url)
+    response = app.test_client().post("/en/hubs/adswood/report", data={
+        "problem": "times", "details": "The Saturday times are wrong", "csrf_token": "expired"})
+    assert response.status_code == 400
+    page = BeautifulSoup(response.data, "html.parser")
+    assert "This page timed out" in page.select_one(".notice").get_text()
+    assert page.select_one("#details").get_text() == "The Saturday times are wrong"
+    assert page.select_one("#problem-1").has_attr("checked")
+    with app.extensions["db"]() as db:
+        assert db.scalars(select(PageReport)).all() == []
