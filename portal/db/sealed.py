@@ -88,7 +88,9 @@ def reseal(engine, ring, decrypt=False, batch=500):
         raw = [type_coerce(column, Text).label(column.name) for column in columns]
         counts[table.name], last = 0, None
         while True:
-            query = select(key, *raw).order_by(key).limit(batch)
+            # Locked while rewritten, so a draft saved meanwhile is not overwritten
+            # with its older answers (SQLite's BEGIN IMMEDIATE locks already).
+            query = select(key, *raw).order_by(key).limit(batch).with_for_update()
             if last is not None:
                 query = query.where(key > last)
             with engine.begin() as connection:
