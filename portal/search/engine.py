@@ -224,6 +224,8 @@ class Index:
             # The editors' words are spelt right: no typo matching for them.
             options = [c for c in (self._phrase_clause(p, lang, False, False) for p in group)
                        if c is not None]
+            # Two phrases of a group can stem to the same terms: search them once.
+            options = list({repr(option): option for option in options}.values())
             if options:
                 clauses.append(Or(options))
             for phrase in sorted(group, key=len, reverse=True):  # "speech delay" before "speech"
