@@ -22,6 +22,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Text, literal, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
 
+from .base import Base
+
 PREFIX = "fernet:"
 
 
@@ -75,8 +77,6 @@ def reseal(engine, ring, decrypt=False, batch=500):
     store them all plain). Safe to run again, and while the site is serving:
     each batch is its own transaction, and readers accept either form.
     Return {table: values rewritten}."""
-    from .base import Base
-
     if ring is None:
         raise SealError("PORTAL_DATA_KEYS is not set")
     counts = {}
