@@ -49,8 +49,10 @@ def _engine(url):
             connection.isolation_level = None
 
         return engine
+    # A database that does not answer fails a request in seconds, not never.
+    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                         hide_parameters=True)
+                         hide_parameters=True, connect_args=connect_args)
 
 
 def init_app(app):

@@ -1,15 +1,29 @@
 """For operators and search engines: health, robots.txt, sitemap."""
 
+import logging
+
 from flask import Blueprint, Response, jsonify, render_template, url_for
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..content.web import snapshot
+from ..db.base import utcnow
+from ..db.engine import session
+from ..outbox.models import Message
 
+log = logging.getLogger(__name__)
 bp = Blueprint("ops", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
-    """Say the worker is up and which content it serves (no personal data)."""
+    """Say the worker is up, which content it serves, and whether the
+    database and the teams' e-mail are healthy (counts only, no personal data).
+
+    It answers 200 while the worker serves the site: the public pages need
+    no database, so a database fault must not take the site out of the load
+    balancer. Monitoring watches ``database.reachable`` and the outbox.
+    """
     content = snapshot()
     return jsonify(
         status="ok",
@@ -20,7 +34,26 @@ def healthz():
             "errors": len(content.errors),
             "warnings": len(content.warnings),
         },
+        database=_database(),
     ), 200, {"Cache-Control": "no-store"}
+
+
+def _database():
+    """Whether the database answers, and how the teams' e-mail is doing."""
+    db = session()
+    try:
+        pending, oldest = db.execute(select(func.count(), func.min(Message.created_at))
+                                     .where(Message.status == "pending")).one()
+        failed = db.scalar(select(func.count()).select_from(Message)
+                           .where(Message.status == "failed"))
+        db.rollback()
+    except SQLAlchemyError as exc:
+        db.rollback()
+        log.warning("healthz: the database did not answer (%s)", type(exc).__name__)
+        return {"reachable": False}
+    waited = (utcnow() - oldest).total_seconds() // 60 if oldest else 0
+    return {"reachable": True,
+            "outbox": {"pending": pending, "oldest_pending_minutes": int(waited), "failed": failed}}
 
 
 @bp.get("/robots.txt")

@@ -477,3 +477,35 @@ def test_a_message_is_given_up_after_many_attempts_and_said_loudly(tmp_path, cap
     assert "given up after" in caplog.text
     assert delivery.deliver(sessions, Refusing(), "no-reply@example.org", "example.org",
                             now=later + datetime.timedelta(days=1)) == (0, 0)
+
+
+def test_healthz_counts_the_teams_email_without_personal_data(referral_app):
+    import datetime
+
+    from portal.db.base import utcnow
+    from portal.outbox.models import Message
+    from .conftest import database
+    with database(referral_app) as db:
+        db.add(Message(recipient="north.team@example.org", subject="s", body="b",
+                       created_at=utcnow() - datetime.timedelta(minutes=90)))
+        db.add(Message(recipient="north.team@example.org", subject="s", body="b"))
+        db.add(Message(recipient="south.team@example.org", subject="s", body="b", status="failed"))
+        db.add(Message(recipient="east.team@example.org", subject="s", body="b", status="sent"))
+        db.commit()
+    response = referral_app.test_client().get("/healthz")
+    assert response.status_code == 200
+    database_health = response.get_json()["database"]
+    assert database_health["reachable"] is True
+    outbox = database_health["outbox"]
+    assert (outbox["pending"], outbox["failed"]) == (2, 1)
+    assert 89 <= outbox["oldest_pending_minutes"] <= 91
+    assert b"example.org" not in response.data
+
+
+def test_healthz_stays_up_and_says_so_when_the_database_is_not(make_app, tmp_path, caplog):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/no/such/folder/portal.db")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200 and response.get_json()["status"] == "ok"
+    assert response.get_json()["database"] == {"reachable": False}
+    assert "healthz: the database did not answer (OperationalError)" in caplog.text
+    assert app.test_client().get("/en/hubs/adswood").status_code == 200  # the site is still up
