@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..content.web import snapshot
 from ..localities.routing import normalise, route
-from ..timetable.sessions import LONDON
+from ..timetable.sessions import LONDON, WeeklyRun
 from . import openreferral
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -59,7 +59,14 @@ def _number(name, default=None, low=0, high=None):
     return value
 
 
-def _matches(page, content, minimum_age, maximum_age, day, team):
+def _meets_on(page, day):
+    if page.section == "hubs":
+        return bool(page.opening_hours.week[day])
+    return any((session.weekday if isinstance(session, WeeklyRun) else session.on.weekday()) == day
+               for session in page.sessions)
+
+
+def _matches(page, minimum_age, maximum_age, day, team):
     ages = openreferral.age_range(page)
     if ages and minimum_age is not None and ages[1] < minimum_age:
         return False
@@ -67,13 +74,7 @@ def _matches(page, content, minimum_age, maximum_age, day, team):
         return False
     if team and page.localities and team not in page.localities:
         return False
-    if day is not None:
-        if page.section == "hubs":
-            return bool(page.opening_hours.week[day])
-        return any(getattr(session, "weekday", None) == day
-                   or getattr(session, "on", datetime.date.min).weekday() == day
-                   for session in page.sessions)
-    return True
+    return day is None or _meets_on(page, day)
 
 
 @bp.get("/services")
@@ -93,7 +94,7 @@ def services():
             abort(400, "postcode is not a UK postcode or district")
         team = route(content.localities, postcode).team.id
     found = [page for page in openreferral.services(content) if _matches(
-        page, content, minimum_age, maximum_age,
+        page, minimum_age, maximum_age,
         openreferral.DAYS.index(day) if day else None, team)]
     total_pages = max(1, math.ceil(len(found) / per_page))
     shown = found[(page_number - 1) * per_page:page_number * per_page]

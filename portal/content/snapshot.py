@@ -81,9 +81,9 @@ class Snapshot:
 
     def untranslated(self, lang):
         """Return the default-language pages with no translation into ``lang``."""
-        return [page for (page_lang, section, page_id), page in sorted(self.pages.items())
-                if page_lang == self.default_language
-                and (lang, section, page_id) not in self.pages]
+        return list(self._memo(("untranslated", lang), lambda: [
+            page for (page_lang, section, page_id), page in sorted(self.pages.items())
+            if page_lang == self.default_language and (lang, section, page_id) not in self.pages]))
 
     def coverage(self):
         """Return {lang: (translated, total)} for every other language offered."""

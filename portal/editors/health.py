@@ -6,6 +6,8 @@ from babel import Locale
 
 from ..content.problems import REVIEW, STALE
 
+ENGLISH = Locale("en")  # the staff area's language, for language names
+
 
 @dataclass(frozen=True)
 class Language:
@@ -16,7 +18,7 @@ class Language:
 
     @property
     def english_name(self):
-        return Locale("en").languages.get(self.code, self.code)
+        return ENGLISH.languages.get(self.code, self.code)
 
     @property
     def percent(self):

@@ -24,13 +24,17 @@ bp = Blueprint("page_reports", __name__, url_prefix=f"/<lang>/<{PAGE}:section>/<
 
 
 def _page(section, page_id):
-    content = snapshot()
-    page = content.page(current_language(), section, page_id)
+    page = snapshot().page(current_language(), section, page_id)
     if page is None:
         abort(404)
+    return page
+
+
+def _printed_by_the_site(page):
+    """Every number and address the site itself prints, which a reader may quote back."""
+    content = snapshot()
     hub = content.hub(current_language(), page.hub_id) if getattr(page, "hub_id", None) else None
-    # Every number and address the site itself prints may be quoted back.
-    return page, " ".join(map(repr, (page, hub, content.site, content.localities)))
+    return " ".join(map(repr, (page, hub, content.site, content.localities)))
 
 
 def _render(page, section, form, status=200, notice=None):
@@ -41,14 +45,14 @@ def _render(page, section, form, status=200, notice=None):
 
 @bp.get("")
 def start(section, page_id):
-    page, _ = _page(section, page_id)
+    page = _page(section, page_id)
     return _render(page, section, PageReportForm())
 
 
 @bp.post("")
 @limiter.limit(lambda: current_app.config["PAGE_REPORT_RATE_LIMIT"])
 def send(section, page_id):
-    page, facts = _page(section, page_id)
+    page = _page(section, page_id)
     form = PageReportForm()
     if form.website.data:
         log.warning("page report refused: the robot trap was filled in")
@@ -57,7 +61,7 @@ def send(section, page_id):
         return _render(page, section, form, 400)
     db = session()
     db.add(PageReport(lang=current_language(), section=section, page_id=page_id,
-                      problem=form.problem.data, text=scrub(form.details.data, facts) or None))
+                      problem=form.problem.data, text=scrub(form.details.data, _printed_by_the_site(page)) or None))
     db.commit()
     log.info("page report stored for %s/%s", section, page_id)
     return redirect(url_for(".sent", section=section, page_id=page_id))
@@ -66,12 +70,12 @@ def send(section, page_id):
 @keeps_answers("page_reports.send")
 def send_again(section, page_id):
     """The form timed out: show it again with what the reader wrote."""
-    page, _ = _page(section, page_id)
+    page = _page(section, page_id)
     return _render(page, section, PageReportForm(), 400, TIMED_OUT)
 
 
 @bp.get("/sent")
 def sent(section, page_id):
-    page, _ = _page(section, page_id)
+    page = _page(section, page_id)
     return render_template("editors/report_sent.html", page=page, section=section,
                            section_name=SECTION_NAMES[section])

@@ -25,35 +25,36 @@ def inbox_url(reference):
     return f"{current_app.config['BASE_URL']}/staff/referrals/{reference}"
 
 
-def team_message(referral, team, inbox_url, language):
-    """The team's e-mail: the reference, the locality and a link; nothing personal."""
+def _to_team(referral, team, inbox_url, language, subject, body):
+    """An e-mail to a team about one referral, in the staff's language: the
+    reference, the team and a link; never anything personal. ``subject`` and
+    ``body`` take the values and call gettext on their own literal text."""
+    values = dict(reference=referral.reference, team=team.name, url=inbox_url)
     with force_locale(language):
-        return Message(
-            recipient=team.email,
-            subject=gettext("New referral %(reference)s for the %(team)s",
-                            reference=referral.reference, team=team.name),
-            body=gettext(
-                "A family has asked for help. Referral %(reference)s has arrived for the "
-                "%(team)s.\n\nOpen it in the staff inbox:\n%(url)s\n\n"
-                "This e-mail holds no personal details on purpose.",
-                reference=referral.reference, team=team.name, url=inbox_url),
-        )
+        return Message(referral_id=referral.id, recipient=team.email,
+                       subject=subject(values), body=body(values))
+
+
+def team_message(referral, team, inbox_url, language):
+    """The team's e-mail when a family's referral arrives."""
+    return _to_team(
+        referral, team, inbox_url, language,
+        lambda values: gettext("New referral %(reference)s for the %(team)s", **values),
+        lambda values: gettext(
+            "A family has asked for help. Referral %(reference)s has arrived for the "
+            "%(team)s.\n\nOpen it in the staff inbox:\n%(url)s\n\n"
+            "This e-mail holds no personal details on purpose.", **values))
 
 
 def moved_message(referral, team, inbox_url, language):
     """The e-mail to a team that has been given another team's referral."""
-    with force_locale(language):
-        return Message(
-            referral_id=referral.id,
-            recipient=team.email,
-            subject=gettext("Referral %(reference)s has been moved to the %(team)s",
-                            reference=referral.reference, team=team.name),
-            body=gettext(
-                "An administrator has moved referral %(reference)s to the %(team)s.\n\n"
-                "Open it in the staff inbox:\n%(url)s\n\n"
-                "This e-mail holds no personal details on purpose.",
-                reference=referral.reference, team=team.name, url=inbox_url),
-        )
+    return _to_team(
+        referral, team, inbox_url, language,
+        lambda values: gettext("Referral %(reference)s has been moved to the %(team)s", **values),
+        lambda values: gettext(
+            "An administrator has moved referral %(reference)s to the %(team)s.\n\n"
+            "Open it in the staff inbox:\n%(url)s\n\n"
+            "This e-mail holds no personal details on purpose.", **values))
 
 
 def submit(session, answers, localities, lang, inbox_url_for, staff_language="en"):
