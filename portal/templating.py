@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from .config import ROOT
 from .content.web import snapshot
 from .i18n.locale import current_language
-from .timetable.sessions import LONDON
+from .clock import LONDON
 
 ONE_YEAR = 365 * 24 * 3600
 

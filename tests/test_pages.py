@@ -17,7 +17,7 @@ NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=LONDON)
 
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch):
-    monkeypatch.setattr("portal.public.views.now", lambda: NOW)
+    monkeypatch.setattr("portal.clock.source", lambda: NOW)
 
 
 def english_pages(app):
@@ -79,7 +79,7 @@ def test_hub_page_has_contact_hours_and_its_groups(pages):
 
 
 def test_hub_page_says_closed_at_the_weekend(monkeypatch, pages):
-    monkeypatch.setattr("portal.public.views.now",
+    monkeypatch.setattr("portal.clock.source",
                         lambda: datetime.datetime(2026, 11, 29, 12, 0, tzinfo=LONDON))
     html = pages.get("public.page", section="hubs", page_id="brinnington")
     assert text_of(html.select_one(".status")).startswith("Closed now – opens Monday 30 November 09:00")

@@ -151,7 +151,7 @@ def test_a_new_day_reloads_so_passed_review_dates_are_reported(make_app, content
     import datetime
     import re
 
-    from portal.content import store
+    from portal import clock
     app = make_app(content=content_dir)
     hub = content_dir / "en/hubs/reddish.md"
     hub.write_text(re.sub(r"review_by: .*", "review_by: 2031-01-02", hub.read_text()))
@@ -159,5 +159,5 @@ def test_a_new_day_reloads_so_passed_review_dates_are_reported(make_app, content
     flagged = lambda: [p.path for p in app.extensions["content"].refresh_if_due().warnings  # noqa: E731
                        if p.kind == "review date passed"]
     assert "en/hubs/reddish.md" not in flagged()
-    monkeypatch.setattr(store, "_today", lambda: datetime.date(2031, 1, 3))
+    monkeypatch.setattr(clock, "source", lambda: datetime.datetime(2031, 1, 3, 12, tzinfo=datetime.timezone.utc))
     assert "en/hubs/reddish.md" in flagged()

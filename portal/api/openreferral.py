@@ -16,11 +16,11 @@ import datetime
 import uuid
 
 from ..content.pages import Activity, Hub
+from ..content.sections import SERVICES
 from ..timetable.sessions import LONDON, SingleDate, WeeklyRun
 
 VERSION = "3.0"
 PROFILE = "https://openreferraluk.org/"
-SERVICE_SECTIONS = ("hubs", "groups", "epec")
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Age ranges in years, from the editors' fixed list; pregnancy counts as 0.
 AGE_YEARS = {"pregnancy": (0, 0), "0-1": (0, 1), "1-2": (1, 2), "2-3": (2, 3), "3-5": (3, 5)}
@@ -34,7 +34,7 @@ def identifier(site, *parts):
 def services(snapshot):
     """Every service, in the default language, by section then title."""
     lang = snapshot.default_language
-    return [page for section in SERVICE_SECTIONS for page in snapshot.section(lang, section)]
+    return [page for section in SERVICES for page in snapshot.section(lang, section)]
 
 
 def organization(site, base_url):

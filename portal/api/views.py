@@ -12,9 +12,11 @@ import math
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from .. import clock
 from ..content.web import snapshot
-from ..localities.routing import normalise, route
-from ..timetable.sessions import LONDON, WeeklyRun
+from .. import postcodes
+from ..localities.routing import route
+from ..timetable.sessions import WeeklyRun
 from . import openreferral
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -89,7 +91,7 @@ def services():
         abort(400, f"day must be one of {', '.join(openreferral.DAYS)}")
     team = None
     if request.args.get("postcode"):
-        postcode = normalise(request.args["postcode"])
+        postcode = postcodes.normalise(request.args["postcode"])
         if postcode is None:
             abort(400, "postcode is not a UK postcode or district")
         team = route(content.localities, postcode).team.id
@@ -111,6 +113,6 @@ def service(service_id):
     content = snapshot()
     for page in openreferral.services(content):
         if openreferral.identifier(content.site, page.section, page.id) == service_id:
-            today = datetime.datetime.now(LONDON).date()
+            today = clock.today()
             return jsonify(openreferral.service(page, content, _base_url(), today))
     abort(404, f"no service {service_id}")

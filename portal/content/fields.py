@@ -4,12 +4,12 @@ raises ``ContentError`` saying what was expected."""
 import datetime
 import re
 
+from .. import postcodes
 from .problems import ContentError
 
 AGES = ("pregnancy", "0-1", "1-2", "2-3", "3-5")
 UK_PHONE = re.compile(r"^(\+44\s?|0)[0-9 ]{9,13}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
 def text(value, name):
@@ -101,10 +101,10 @@ def email(value, name):
 
 def postcode(value, name):
     value = text(value, name).upper()
-    compact = value.replace(" ", "")
-    if not POSTCODE.match(compact):
+    found = postcodes.full(value)
+    if not found:
         raise ContentError(f"{name}: {value!r} is not a UK postcode")
-    return f"{compact[:-3]} {compact[-3:]}"
+    return found
 
 
 def url(value, name):

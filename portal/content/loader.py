@@ -14,15 +14,16 @@ from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from .. import clock
 from . import frontmatter, markdown_render, schema
-from .pages import SECTIONS, Activity
+from .pages import Activity
+from .sections import BY_KEY as SECTIONS
 from .problems import ERROR, REVIEW, STALE, WARNING, ContentError, Problem
 from .site import read_localities, read_site, read_synonyms
 from .snapshot import Snapshot
 
 PAGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SITE_FILES = ("site.yml", "localities.yml", "synonyms.yml")
-LONDON = ZoneInfo("Europe/London")
 
 
 class ContentConfigError(RuntimeError):
@@ -93,7 +94,7 @@ class ContentLoader:
     def load(self, stamps=None, today=None):
         """Read everything and return a new Snapshot."""
         stamps = stamps if stamps is not None else signature(self.root)
-        today = today or datetime.datetime.now(LONDON).date()
+        today = today or clock.today()
         problems = []
         site, localities, synonyms = self._load_site_files(problems)
         parsed = {}
@@ -118,7 +119,7 @@ class ContentLoader:
             fingerprint=hashlib.sha256(repr(
                 [(os.path.relpath(p, self.root), m, n) for p, m, n in stamps]
             ).encode()).hexdigest(),
-            loaded_at=datetime.datetime.now(datetime.timezone.utc),
+            loaded_at=clock.utcnow(),
         )
 
     def _load_site_files(self, problems):
@@ -245,8 +246,8 @@ class _Build:
     def _page(self, rel, section, page_id, item):
         warn = lambda line, message: self.report(rel, line, message, WARNING)  # noqa: E731
         try:
-            values = schema.read_fields(schema.SCHEMAS[section], item.meta, item.lines, warn)
-            if section in ("groups", "epec"):
+            values = schema.read_fields(SECTIONS[section].schema, item.meta, item.lines, warn)
+            if SECTIONS[section].has_sessions:
                 schema.check_activity(values, item.lines)
             self._check_localities(values.get("localities", ()), item.lines)
         except ContentError as exc:
@@ -255,7 +256,7 @@ class _Build:
         if item.has_h1:
             warn(item.body_line, "use '## ' for headings in the body: the title is "
                  "the page's only top-level heading")
-        return SECTIONS[section](
+        return SECTIONS[section].page(
             section=section, id=page_id, lang=self.site.default_language,
             source=rel, body_html=item.html, body_text=item.text, **values,
         )

@@ -97,11 +97,3 @@ class Course(Activity):
 class HealthPage(Page):
     """Health-visiting information."""
 
-
-SECTIONS = {
-    "hubs": Hub,
-    "groups": Group,
-    "epec": Course,
-    "health-visiting": HealthPage,
-    "pages": Page,
-}

@@ -195,14 +195,6 @@ ACTIVITY = COMMON | {
     "cancelled": Field(partial(fields.listing, item=_cancellation)),
 }
 
-SCHEMAS = {
-    "hubs": HUB,
-    "groups": ACTIVITY,
-    "epec": ACTIVITY,
-    "health-visiting": COMMON,
-    "pages": COMMON,
-}
-
 TRANSLATION = {
     "title": COMMON["title"],
     "summary": COMMON["summary"],

@@ -3,15 +3,13 @@
 import re
 from dataclasses import dataclass
 
+from .. import postcodes
 from . import fields
 from .frontmatter import parse_yaml
 from .problems import ContentError
 from .schema import line_of
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
-DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
-SECTOR = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]$")
-FULL = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +96,11 @@ def read_site(path, text):
 
 def postcode_prefix(value, name):
     """Normalise a district (SK6), sector (SK6 6) or full postcode (SK6 6AB)."""
-    value = " ".join(fields.one_line(value, name).upper().split())
-    compact = value.replace(" ", "")
-    if len(compact) >= 5 and FULL.match(f"{compact[:-3]} {compact[-3:]}"):
-        return f"{compact[:-3]} {compact[-3:]}"
-    if DISTRICT.match(value) or SECTOR.match(value):
-        return value
+    value = fields.one_line(value, name)
+    found = postcodes.prefix(value)
+    if found:
+        return found
+    value = " ".join(value.upper().split())
     raise ContentError(
         f"{name}: {value!r} is not a postcode district (SK6), sector (SK6 6) "
         "or full postcode (SK6 6AB)"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .pages import Activity, Hub
+from .sections import WITH_SESSIONS
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Snapshot:
         """Return every group and course, in ``lang`` where translated."""
         return [
             page
-            for section in ("groups", "epec")
+            for section in WITH_SESSIONS
             for page in self.section(lang, section)
             if isinstance(page, Activity)
         ]

@@ -5,7 +5,8 @@ import logging
 import threading
 import time
 
-from .loader import LONDON, ContentLoader, signature
+from .. import clock
+from .loader import ContentLoader, signature
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class ContentStore:
 
     def _load(self):
         stamps = signature(self.loader.root)
-        day = _today()
+        day = clock.today()
         snapshot = self.loader.load(stamps, today=day)
         self._stamps, self._day = stamps, day
         # Paths and lines only: content files hold no personal data.
@@ -49,7 +50,7 @@ class ContentStore:
             return self.snapshot
         try:
             self._next_check = now + self.poll_seconds
-            if signature(self.loader.root) != self._stamps or _today() != self._day:
+            if signature(self.loader.root) != self._stamps or clock.today() != self._day:
                 self.reload()
         finally:
             self._lock.release()
@@ -68,5 +69,3 @@ class ContentStore:
         return snapshot
 
 
-def _today():
-    return datetime.datetime.now(LONDON).date()

@@ -6,6 +6,8 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from ..clock import utcnow  # noqa: F401  (the models' default timestamps)
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -37,6 +39,3 @@ class UTCDateTime(TypeDecorator):
             value = value.replace(tzinfo=datetime.timezone.utc)
         return value
 
-
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)

@@ -13,14 +13,15 @@ from ..content.web import snapshot
 from ..db.engine import session
 from ..extensions import limiter
 from ..i18n.locale import current_language
-from ..public.views import PAGE, SECTION_NAMES
+from ..content.sections import BY_KEY, url_rule
+from ..content.sections import NAMES as SECTION_NAMES
 from ..security.timeouts import TIMED_OUT, keeps_answers
 from .models import PageReport
 from .report_form import PageReportForm
 from .scrub import scrub
 
 log = logging.getLogger(__name__)
-bp = Blueprint("page_reports", __name__, url_prefix=f"/<lang>/<{PAGE}:section>/<slug:page_id>/report")
+bp = Blueprint("page_reports", __name__, url_prefix=f"/<lang>/<{url_rule(BY_KEY)}:section>/<slug:page_id>/report")
 
 
 def _page(section, page_id):

@@ -11,9 +11,10 @@ import re
 
 import phonenumbers
 
+from .. import postcodes
+
 REMOVED = "[removed]"
 EMAIL = re.compile(r"[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+\.[A-Za-z]{2,}")
-POSTCODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}(?![A-Za-z0-9])")
 
 
 def _key(text):
@@ -28,6 +29,11 @@ def _phone_key(raw):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _contact_spans(text):
+    """Return where e-mail addresses and full postcodes are in the text."""
+    return [m.span() for m in EMAIL.finditer(text)] + postcodes.spans(text)
+
+
 def scrub(text, allowed_text=""):
     """Return ``text`` with personal contact details replaced by [removed];
     those that also appear in ``allowed_text`` (the page itself) are kept."""
@@ -35,12 +41,11 @@ def scrub(text, allowed_text=""):
         return text
     allowed_phones = {_phone_key(m.raw_string) for m in phonenumbers.PhoneNumberMatcher(
         allowed_text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)}
-    allowed = {_key(m.group()) for pattern in (EMAIL, POSTCODE) for m in pattern.finditer(allowed_text)}
+    allowed = {_key(allowed_text[start:end]) for start, end in _contact_spans(allowed_text)}
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(
         text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
         if _phone_key(m.raw_string) not in allowed_phones]
-    for pattern in (EMAIL, POSTCODE):
-        spans += [m.span() for m in pattern.finditer(text) if _key(m.group()) not in allowed]
+    spans += [(start, end) for start, end in _contact_spans(text) if _key(text[start:end]) not in allowed]
     pieces, at = [], 0
     for start, end in sorted(spans):
         if start >= at:  # a postcode inside an e-mail address goes with it

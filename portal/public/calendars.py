@@ -3,6 +3,7 @@
 from flask import Response, abort, request, url_for
 
 from ..content.pages import Activity, Hub
+from ..content.sections import SECTIONS, url_rule
 from ..content.web import snapshot
 from ..timetable.calendar_feed import CalendarEntry, build_feed
 from ..i18n.locale import current_language as _lang
@@ -42,7 +43,7 @@ def _feed(content, activities, name):
     })
 
 
-@bp.get("/<any(hubs, groups, epec):section>/<slug:page_id>.ics")
+@bp.get(f"/<{url_rule(s.key for s in SECTIONS if s.calendar)}:section>/<slug:page_id>.ics")
 def page_calendar(section, page_id):
     content = snapshot()
     page = content.page(_lang(), section, page_id)

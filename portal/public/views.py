@@ -6,38 +6,19 @@ from itertools import groupby
 from flask import abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from .. import clock
+from ..content import sections
 from ..content.pages import Activity, Hub
+from ..content.sections import url_rule
 from ..content.web import snapshot
 from ..i18n.locale import current_language as _lang
 from ..timetable.occurrences import expand, next_occurrence
-from ..timetable.sessions import LONDON
 from . import bp
 from .filters import ListingFilters, WhatsOnFilters
 from .page_cache import cached
 
-SECTION_NAMES = {
-    "hubs": _l("Family hubs"),
-    "groups": _l("Groups"),
-    "epec": _l("Parenting courses (EPEC)"),
-    "health-visiting": _l("Health visiting"),
-    "pages": None,
-}
-SECTION_INTROS = {
-    "hubs": _l("Family hubs and their satellites: places to drop in, meet other "
-               "families and get help."),
-    "groups": _l("Free and low-cost groups for babies, young children and their "
-                 "parents and carers."),
-    "epec": _l("Empowering Parents Empowering Communities: courses run by trained "
-               "local parents."),
-    "health-visiting": _l("Your health visiting team: the reviews every family is "
-                          "offered, feeding, sleep and who to call."),
-}
-LISTED = "any(hubs, groups, epec, \"health-visiting\")"
-PAGE = "any(hubs, groups, epec, \"health-visiting\", pages)"
-
-
-def now():
-    return datetime.datetime.now(LONDON)
+LISTED = url_rule(sections.LISTED)
+PAGE = url_rule(sections.BY_KEY)
 
 
 @bp.get("/")
@@ -46,7 +27,7 @@ def home():
     content = snapshot()
     return render_template("public/home.html", hubs=content.section(_lang(), "hubs"),
                            updated=newest(content.section(_lang(), section)
-                                          for section in SECTION_INTROS))
+                                          for section in sections.LISTED))
 
 
 @bp.get(f"/<{LISTED}:section>/")
@@ -59,8 +40,8 @@ def section(section):
         locality=form.chosen(form.locality), age=form.chosen(form.age),
     )
     return render_template(
-        "public/section.html", section=section, name=SECTION_NAMES[section],
-        intro=SECTION_INTROS[section], pages=pages, form=form,
+        "public/section.html", section=section, name=sections.NAMES[section],
+        intro=sections.BY_KEY[section].intro, pages=pages, form=form,
         total=len(content.section(_lang(), section)),
         updated=newest([pages]),
     )
@@ -73,8 +54,8 @@ def page(section, page_id):
     found = content.page(_lang(), section, page_id)
     if found is None:
         abort(404)
-    context = {"page": found, "section": section, "section_name": SECTION_NAMES[section],
-               "translations": content.translations(section, page_id), "now": now(),
+    context = {"page": found, "section": section, "section_name": sections.NAMES[section],
+               "translations": content.translations(section, page_id), "now": clock.now(),
                "updated": found.updated}
     if isinstance(found, Hub):
         context["meeting_here"] = [
@@ -97,7 +78,7 @@ def whats_on():
     content = snapshot()
     hubs = content.section(_lang(), "hubs")
     form = WhatsOnFilters(request.args, content.localities, hubs)
-    today = now().date()
+    today = clock.today()
     days = current_app.config["WHATS_ON_DAYS"]
     entries = whats_on_entries(
         content, _lang(), today, today + datetime.timedelta(days=days - 1),

@@ -14,9 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..localities.routing import normalise as normalise_postcode
-from ..timetable.sessions import LONDON
-from ..localities.routing import FULL as FULL_POSTCODE
+from ..clock import today
+from .. import postcodes
 from .fields import Checkboxes, Entries, MemorableDate
 
 CONTACT_WAYS = [
@@ -66,11 +65,6 @@ class PostedForm(FlaskForm):
             if formdata is None or hasattr(formdata, "getlist"):
                 return formdata
             return request.form if form.is_submitted() else None
-
-
-def today():
-    """Today in Stockport, whatever the server's own clock zone."""
-    return datetime.datetime.now(LONDON).date()
 
 
 class ChildForm(Form):
@@ -182,8 +176,8 @@ class ReferralForm(PostedForm):
             raise ValidationError(_l("To write to you we need your address"))
 
     def validate_postcode(self, field):
-        postcode = normalise_postcode(field.data or "")
-        if not postcode or not FULL_POSTCODE.match(postcode.replace(" ", "")):
+        postcode = postcodes.full(field.data or "")
+        if not postcode:
             raise ValidationError(_l("Enter a full UK postcode, like SK5 8AB"))
         field.data = postcode
 

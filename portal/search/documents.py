@@ -1,15 +1,9 @@
 """Turn a content snapshot into the documents the index holds."""
 
 from ..content.pages import Activity, Hub
+from ..content.sections import BY_KEY
 from .engine import Document
 
-SECTION_WORDS = {
-    "hubs": "family hub centre",
-    "groups": "group",
-    "epec": "epec parenting course",
-    "health-visiting": "health visiting",
-    "pages": "",
-}
 
 
 def documents(snapshot):
@@ -23,7 +17,7 @@ def documents(snapshot):
             hub = snapshot.page(lang, "hubs", page.hub_id) if page.hub_id else None
             places = [hub.title, hub.postcode] if hub else [page.venue.name, page.venue.postcode or ""]
             places.append(page.cost or "")
-        english_words = SECTION_WORDS[section] if lang == "en" else ""
+        english_words = BY_KEY[section].search_words if lang == "en" else ""
         yield Document(
             lang=lang, section=section, page_id=page_id, title=page.title,
             about=" ".join([page.summary, *page.topics]),

@@ -6,9 +6,10 @@ from wtforms import SearchField, SelectField
 
 from ..content.web import snapshot
 from ..i18n.locale import current_language
-from ..localities.routing import find_postcode, route
+from .. import postcodes
+from ..localities.routing import route
 from ..public.filters import ListingFilters
-from ..public.views import SECTION_NAMES
+from ..content.sections import NAMES as SECTION_NAMES
 from .service import search_service
 
 bp = Blueprint("search", __name__, url_prefix="/<lang>")
@@ -36,7 +37,7 @@ def search():
     form = SearchFilters(request.args, content.localities)
     text = " ".join((form.q.data or "").split())[:MAX_QUERY]
     locality = form.chosen(form.locality)
-    rest, postcode = find_postcode(text)
+    rest, postcode = postcodes.find(text)
     place = None
     if postcode:
         # "baby groups near SK5": the postcode becomes the area filter.

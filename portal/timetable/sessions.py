@@ -10,9 +10,8 @@ import datetime
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from ..clock import LONDON
 
 _DAY_NAMES = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",

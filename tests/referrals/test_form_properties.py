@@ -18,7 +18,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.content.loader import ContentLoader
-from portal.localities.routing import FULL, normalise, route
+from portal.localities.routing import route
+from portal.postcodes import full, normalise
 from portal.outbox.models import Message
 from portal.referrals.forms import (
     BEST_TIMES, CONTACT_WAYS, HELP_WITH, LATEST_DUE_DAYS, MAX_CHILDREN, OLDEST_CHILD_YEARS,
@@ -79,7 +80,7 @@ def check_answers(answers, today):
         assert answers["address"]
     postcode = answers["postcode"]
     assert isinstance(postcode, str) and normalise(postcode) == postcode and len(postcode) <= 8
-    assert FULL.match(postcode.replace(" ", "")), postcode
+    assert full(postcode), postcode
     _clean_text(answers["address"], 300)
     _clean_text(answers["details"], 2000)
     _clean_text(answers["spoken_language"], 60)

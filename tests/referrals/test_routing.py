@@ -6,7 +6,8 @@ import shutil
 import pytest
 
 from portal.content.loader import ContentConfigError, ContentLoader
-from portal.localities.routing import normalise, route
+from portal.localities.routing import route
+from portal.postcodes import normalise
 
 from .conftest import SHIPPED_CONTENT
 
