@@ -30,6 +30,7 @@ def create_app(config=None):
     from .search import service as search_service
     search_service.init_app(app)
 
+    from . import models  # noqa: F401  (every table, before the first query)
     from .db import engine as database
     database.init_app(app)
 
@@ -48,7 +49,8 @@ def create_app(config=None):
     from .public import bp as public_bp
     from .referrals.views import bp as referrals_bp
     from .search.views import bp as search_bp
-    from .staff.views import bp as staff_bp, login_manager
+    from .staff.accounts import login_manager
+    from .staff.views import bp as staff_bp
     login_manager.init_app(app)
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp)
@@ -59,7 +61,8 @@ def create_app(config=None):
     app.register_blueprint(search_bp)
 
     from . import errors
-    from .security import headers, timeouts
+    from .forms import timeouts
+    from .security import headers
     errors.init_app(app)
     headers.init_app(app)
     timeouts.init_app(app)
@@ -67,7 +70,7 @@ def create_app(config=None):
     from .content.cli import content_cli
     from .db.migrate import db_cli
     from .outbox.cli import outbox_cli
-    from .referrals.cli import referrals_cli
+    from .retention.cli import referrals_cli
     from .staff.cli import staff_cli
     from .search.cli import search_cli
     app.cli.add_command(content_cli)

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from .config import ROOT
 from .content.web import snapshot
+from .forms.errors import error_links
 from .i18n.locale import current_language
 from .clock import LONDON
 
@@ -49,6 +50,7 @@ def init_app(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = ONE_YEAR
+    app.jinja_env.globals["error_links"] = error_links  # every form page's error summary
     if app.config["TEMPLATES_AUTO_RELOAD"]:
         _fingerprint.cache_clear()
         app.jinja_env.globals["asset_url"] = lambda f: url_for("static", filename=f)

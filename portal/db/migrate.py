@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 from .engine import make_engine
 from .sealed import SealError, keyring, reseal
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# portal/migrations: it reads every feature's tables (portal/models.py).
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 db_cli = AppGroup("db", help="The database schema.")
 
 

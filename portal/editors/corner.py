@@ -11,7 +11,7 @@ from ..content.web import snapshot
 from ..db.base import utcnow
 from ..db.engine import session as db_session
 from ..errors import render_error
-from ..staff.audit import record
+from ..audit.log import record
 from .health import content_health
 from .models import PageReport
 from .report_form import PROBLEMS

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from ..referrals.forms import TIDY, PostedForm
+from ..forms.base import TIDY, PostedForm
 
 PROBLEMS = [
     ("times", _l("A day, time or date is wrong")),

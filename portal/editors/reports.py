@@ -15,7 +15,7 @@ from ..extensions import limiter
 from ..i18n.locale import current_language
 from ..content.sections import BY_KEY, url_rule
 from ..content.sections import NAMES as SECTION_NAMES
-from ..security.timeouts import TIMED_OUT, keeps_answers
+from ..forms.timeouts import TIMED_OUT, keeps_answers
 from .models import PageReport
 from .report_form import PageReportForm
 from .scrub import scrub

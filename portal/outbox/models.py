@@ -3,7 +3,7 @@
 import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base, UTCDateTime, utcnow
 
@@ -14,6 +14,7 @@ class Message(Base):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # What the message is about; the outbox itself knows only messages.
     referral_id: Mapped[int | None] = mapped_column(
         ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -28,8 +29,3 @@ class Message(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(40))
     sent_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))  # the kind of failure, no data
-
-    referral = relationship("Referral", back_populates="messages")
-
-
-from ..referrals import models as _referrals  # noqa: E402,F401  (the relationship's target)

@@ -8,15 +8,14 @@ import datetime
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..clock import today
 from .. import postcodes
-from .fields import Checkboxes, Entries, MemorableDate
+from ..forms.base import TIDY, PostedForm
+from ..forms.fields import Checkboxes, Entries, MemorableDate
 
 CONTACT_WAYS = [
     ("phone", _l("Phone call")),
@@ -45,26 +44,6 @@ MAX_CHILDREN = 6
 OLDEST_CHILD_YEARS = 6
 LATEST_DUE_DAYS = 300
 PHONE_LENGTH = 20  # the referrals.phone column
-
-
-def tidy(value):
-    """Trim a typed answer; drop NUL characters, which no family types and
-    PostgreSQL cannot store."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
-TIDY = [tidy]
-
-
-class PostedForm(FlaskForm):
-    """A form read from an ordinary form post only: never from uploaded
-    files or a JSON body (Flask-WTF's default), whose values are not text."""
-
-    class Meta:
-        def wrap_formdata(self, form, formdata):
-            if formdata is None or hasattr(formdata, "getlist"):
-                return formdata
-            return request.form if form.is_submitted() else None
 
 
 class ChildForm(Form):
@@ -223,7 +202,7 @@ class ReferralForm(PostedForm):
         }
 
 
-class StatusForm(PostedForm):
+class StatusLookupForm(PostedForm):
     """Look up a referral: the reference and the child's date."""
 
     reference = StringField(_l("Your reference number"), validators=[
@@ -234,24 +213,3 @@ class StatusForm(PostedForm):
     def validate_date(self, field):
         if field.data is None and not field.process_errors:
             raise ValidationError(_l("Enter the date of birth or due date"))
-
-
-def error_links(form):
-    """Return (anchor, message) for every error, in page order, for the summary."""
-    from wtforms import FieldList, FormField, RadioField, SelectMultipleField
-    links = []
-    for field in form:
-        if getattr(field.widget, "input_type", None) == "hidden":
-            continue  # the CSRF token: the page says in words that it timed out
-        if isinstance(field, FieldList):
-            for entry in field:
-                links.extend(error_links(entry.form) if isinstance(entry, FormField) else [])
-        elif field.errors:
-            if isinstance(field, MemorableDate):
-                anchor = f"{field.id}-day"
-            elif isinstance(field, (RadioField, SelectMultipleField)):
-                anchor = f"{field.id}-1"
-            else:
-                anchor = field.id
-            links.append((anchor, field.errors[0]))
-    return links

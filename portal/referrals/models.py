@@ -1,15 +1,27 @@
 """What a family sends us, as stored."""
 
 import datetime
+import enum
 
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db.base import Base, UTCDateTime, utcnow
 from ..db.sealed import Sealed
+from ..outbox.models import Message
 
-# What a family sees on the status page, in order.
-STATUSES = ("received", "with_team", "contacted", "closed")
+
+
+class Status(enum.StrEnum):
+    """Where a referral is, in the order a family sees on the status page."""
+
+    RECEIVED = "received"
+    WITH_TEAM = "with_team"
+    CONTACTED = "contacted"
+    CLOSED = "closed"
+
+
+STATUSES = tuple(Status)
 
 
 class Referral(Base):
@@ -20,7 +32,7 @@ class Referral(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=Status.RECEIVED, index=True)
     team_id: Mapped[str] = mapped_column(String(40), index=True)
     outside_area: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(12))  # the site language the form was in
@@ -40,7 +52,8 @@ class Referral(Base):
     interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
     consent: Mapped[bool] = mapped_column(Boolean)
 
-    messages = relationship("Message", back_populates="referral", cascade="all, delete-orphan")
+    # The e-mails about it (the outbox's table): written in its transaction.
+    messages = relationship(Message, cascade="all, delete-orphan")
 
 
 class Draft(Base):
@@ -63,5 +76,3 @@ class StatusCheck(Base):
     reference: Mapped[str] = mapped_column(String(16), index=True)
     at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-
-from ..outbox.models import Message  # noqa: E402,F401  (the relationship's target)

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..localities.routing import route
 from ..outbox.models import Message
+from ..clock import utcnow
+from .drafts import stale_drafts
 from .models import Referral
 from .reference import new_reference
 
@@ -55,6 +57,18 @@ def moved_message(referral, team, inbox_url, language):
             "An administrator has moved referral %(reference)s to the %(team)s.\n\n"
             "Open it in the staff inbox:\n%(url)s\n\n"
             "This e-mail holds no personal details on purpose.", **values))
+
+
+def send_draft(session, draft, localities, lang, staff_language):
+    """Turn a family's draft into a stored referral with its team e-mail,
+    delete the draft (and any stale ones); return (referral, route)."""
+    referral, destination = submit(session, draft.answers, localities, lang,
+                                   inbox_url_for=inbox_url, staff_language=staff_language)
+    # The referral is committed: from here on nothing can lose it.
+    session.delete(draft)
+    session.execute(stale_drafts(utcnow()))
+    session.commit()
+    return referral, destination
 
 
 def submit(session, answers, localities, lang, inbox_url_for, staff_language="en"):

@@ -1,31 +1,26 @@
 """The self-referral journey: form, check your answers, done; and status."""
 
-import datetime
 import logging
-import secrets
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
 
 from ..content.web import snapshot
-from ..db.base import utcnow
 from ..db.engine import session
 from ..extensions import limiter
 from ..i18n.locale import current_language, language_name
 from ..outbox.delivery import try_now
-from ..security.timeouts import TIMED_OUT, keeps_answers
-from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusForm, error_links
-from .models import STATUSES, Draft, Referral, StatusCheck
+from ..forms.timeouts import TIMED_OUT, keeps_answers
+from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusLookupForm
+from . import drafts
+from .models import STATUSES
 from .reference import normalise
-from .submit import inbox_url, submit
+from .status import lookup
+from .submit import send_draft
 
 log = logging.getLogger(__name__)
 bp = Blueprint("referrals", __name__, url_prefix="/<lang>/refer")
-bp.add_app_template_global(error_links)
-DRAFT_HOURS = 6
-STATUS_FAILURES_PER_DAY = 5
 STATUS_NAMES = {
     "received": _l("Received: we have your request"),
     "with_team": _l("With your local team: they will contact you soon"),
@@ -46,8 +41,7 @@ def _form(**kwargs):
 
 
 def _draft():
-    draft_id = cookie.get("draft")
-    return session().get(Draft, draft_id) if draft_id else None
+    return drafts.load(session(), cookie.get("draft"))
 
 
 def _render_form(form, status=200, notice=None):
@@ -80,12 +74,7 @@ def answer():
         return _render_form(form, 400, _l("Sorry, something went wrong. Please try again."))
     if not form.validate():
         return _render_form(form)
-    db = session()
-    draft = _draft() or Draft(id=secrets.token_urlsafe(32))
-    draft.answers = form.answers()
-    draft.created_at = utcnow()
-    db.add(draft)
-    db.commit()
+    draft = drafts.save(session(), _draft(), form.answers())
     cookie["draft"] = draft.id
     return redirect(url_for(".check"))
 
@@ -106,16 +95,8 @@ def send():
     if draft is None:
         return redirect(url_for(".start"))
     content = snapshot()
-    db = session()
-    referral, destination = submit(
-        db, draft.answers, content.localities, current_language(),
-        inbox_url_for=inbox_url,
-        staff_language=content.default_language,
-    )
-    # The referral is committed: from here on nothing can lose it.
-    db.delete(draft)
-    db.execute(delete(Draft).where(Draft.created_at < utcnow() - datetime.timedelta(hours=DRAFT_HOURS)))
-    db.commit()
+    referral, destination = send_draft(session(), draft, content.localities, current_language(),
+                                       staff_language=content.default_language)
     cookie.pop("draft", None)
     cookie["done"] = {"reference": referral.reference, "team": destination.team.id,
                       "outside": destination.outside_area}
@@ -138,37 +119,15 @@ def done():
 @limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"], methods=["POST"],
                deduct_when=lambda response: response.status_code == 400)
 def status():
-    form = StatusForm()
+    form = StatusLookupForm()
     found = None
     failed = False
     if form.validate_on_submit():
-        found = _lookup(normalise(form.reference.data), form.date.data)
+        found = lookup(session(), normalise(form.reference.data), form.date.data)
         failed = found is None
     status_code = 400 if failed else 200
     return render_template("referrals/status.html", form=form, found=found, failed=failed,
                            statuses=STATUSES, names=STATUS_NAMES), status_code
-
-
-def _lookup(reference, date):
-    """Return the referral if the reference and the first child's date agree.
-
-    Too many wrong dates for one reference lock it for a day, whoever asks:
-    the answer never says which part was wrong.
-    """
-    if reference is None:
-        return None
-    db = session()
-    since = utcnow() - datetime.timedelta(days=1)
-    failures = db.scalar(select(func.count()).select_from(StatusCheck).where(
-        StatusCheck.reference == reference, StatusCheck.at > since))
-    referral = db.scalar(select(Referral).where(Referral.reference == reference))
-    matches = referral is not None and referral.children and \
-        referral.children[0]["date"] == date.isoformat()
-    if failures < STATUS_FAILURES_PER_DAY and matches:
-        return referral
-    db.add(StatusCheck(reference=reference))
-    db.commit()
-    return None
 
 
 @keeps_answers("referrals.answer")

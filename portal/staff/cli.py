@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..content.web import store
 from ..db.engine import sessions
-from .audit import record_command
+from ..audit.log import record_command
 from .models import StaffUser
 from .passwords import hash_password
 

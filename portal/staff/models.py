@@ -1,6 +1,7 @@
-"""Staff accounts, what happened to each referral, and the audit log."""
+"""Staff accounts, and what happened to each referral."""
 
 import datetime
+import enum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
@@ -40,6 +41,14 @@ class StaffUser(UserMixin, Base):
         return self.is_admin or self.is_editor
 
 
+class EventKind(enum.StrEnum):
+    """What happened to a referral."""
+
+    NOTE = "note"
+    STATUS = "status"
+    TEAM = "team"  # moved to another team
+
+
 class ReferralEvent(Base):
     """A note or a status change on a referral: who, when, what."""
 
@@ -49,19 +58,5 @@ class ReferralEvent(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    kind: Mapped[str] = mapped_column(String(12))  # note, status, team
+    kind: Mapped[str] = mapped_column(String(12))  # an EventKind
     text: Mapped[str] = mapped_column(Sealed)  # a note may say anything about the family
-
-
-class AuditEntry(Base):
-    """Who looked at or changed what, and when. Written, never edited:
-    no view or command of ours updates or deletes these rows."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    staff_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    action: Mapped[str] = mapped_column(String(40))
-    referral_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    detail: Mapped[str | None] = mapped_column(String(200))  # never personal data

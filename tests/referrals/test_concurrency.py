@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from portal.db.base import utcnow
+from portal.clock import utcnow
 from portal.db.engine import make_engine
 from portal.outbox.delivery import deliver
 from portal.outbox.mailer import SmtpMailer

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
-from portal.db.base import utcnow
+from portal.clock import utcnow
 from portal.db.migrate import upgrade
 from portal.outbox import delivery
 from portal.outbox.delivery import backoff, claim, deliver, renew
@@ -450,7 +450,7 @@ def test_a_server_that_accepts_too_late_gets_a_recognisable_repeat(mail_app, smt
 def test_a_message_is_given_up_after_many_attempts_and_said_loudly(tmp_path, caplog):
     """After MAX_ATTEMPTS the message is marked failed (the referral stays)."""
     import datetime
-    from portal.db.base import utcnow
+    from portal.clock import utcnow
     from portal.db.engine import make_engine
     from portal.db.migrate import upgrade
     from portal.outbox import delivery
@@ -482,7 +482,7 @@ def test_a_message_is_given_up_after_many_attempts_and_said_loudly(tmp_path, cap
 def test_healthz_counts_the_teams_email_without_personal_data(referral_app):
     import datetime
 
-    from portal.db.base import utcnow
+    from portal.clock import utcnow
     from portal.outbox.models import Message
     from .conftest import database
     with database(referral_app) as db:

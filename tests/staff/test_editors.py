@@ -9,12 +9,13 @@ from bs4 import BeautifulSoup
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
-from portal.db.base import utcnow
+from portal.clock import utcnow
 from portal.editors.models import PageReport
 from portal.editors.scrub import scrub
 from portal.outbox.models import Message
 from portal.referrals.models import Referral
-from portal.staff.models import AuditEntry, ReferralEvent, StaffUser
+from portal.audit.models import AuditEntry
+from portal.staff.models import ReferralEvent, StaffUser
 
 from ..conftest import check_basics
 from ..test_security_headers import assert_security_headers
@@ -268,7 +269,7 @@ def test_the_report_form_needs_its_csrf_token(make_app, database_url, staff_cont
 
 
 def test_page_reports_are_purged_with_the_referrals(app):
-    from portal.referrals.cli import purge
+    from portal.retention.purge import purge
     with app.extensions["db"]() as db:
         db.add(PageReport(lang="en", section="hubs", page_id="adswood", problem="other",
                           created_at=utcnow() - datetime.timedelta(days=800)))

@@ -7,9 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal.db.base import utcnow
+from portal.clock import utcnow
 from portal.referrals.models import Referral
-from portal.staff.models import AuditEntry, ReferralEvent, StaffUser
+from portal.audit.models import AuditEntry
+from portal.staff.models import ReferralEvent, StaffUser
 
 from .conftest import PASSWORD, TEAMS, add_referral, reference_of, signed_in
 
@@ -239,7 +240,7 @@ def test_csv_export_holds_only_the_team_and_defuses_formulas(app):
 
 def test_purge_removes_old_referrals_with_their_notes_and_emails(app):
     from portal.outbox.models import Message
-    from portal.referrals.cli import purge
+    from portal.retention.purge import purge
     with app.extensions["db"]() as db:
         old = db.scalar(select(Referral).where(Referral.reference == reference_of("north")))
         old.created_at = utcnow() - datetime.timedelta(days=800)

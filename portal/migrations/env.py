@@ -2,11 +2,7 @@
 
 from alembic import context
 
-from portal.db.base import Base
-from portal.editors import models as _editors  # noqa: F401
-from portal.outbox import models as _outbox  # noqa: F401  (register the tables)
-from portal.referrals import models as _referrals  # noqa: F401
-from portal.staff import models as _staff  # noqa: F401
+from portal.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")
