@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install system-deps check translations extract bench clean
+.PHONY: help run test lint install system-deps check translations extract bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,9 +18,12 @@ run: install translations ## set everything up and run the site on http://127.0.
 	$(BIN)/flask --app wsgi search rebuild
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
-test: install translations system-deps ## set everything up and run all the tests
+test: install translations system-deps lint ## set everything up, lint, and run all the tests
 	$(BIN)/flask --app wsgi content check
 	$(BIN)/python -m pytest
+
+lint: install ## check the code with ruff (settings in pyproject.toml)
+	$(BIN)/ruff check .
 
 install: $(INSTALLED) ## make the virtualenv with the app and its test tools
 

@@ -205,6 +205,7 @@ class Generator:
 
     def run(self):
         import yaml
+
         from portal.content import frontmatter
         self.target.mkdir(parents=True)
         for name in SITE_FILES:
@@ -440,8 +441,9 @@ def measure_load(root):
     import gc
     import resource
     import tracemalloc
-    from portal.content.loader import ContentLoader, signature
+
     from portal.content import markdown_render
+    from portal.content.loader import ContentLoader, signature
     markdown_render.render("warm *up*")  # build the Markdown instance once
     gc.collect()
     rss_before = _rss_kib()

@@ -52,7 +52,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from synthetic import AGES, PLACES, SITE_FILES, venue
 
 HERE = Path(__file__).resolve().parent
@@ -683,7 +682,7 @@ def report(row, poll, per_query=False):
         o = every(ours) if kind == "all" else ours[kind]
         f = every(fts) if kind == "all" else fts[kind]
         keys = [q for q in totals_o if kind in ("all", q[0])]
-        hits = lambda totals: (f"{statistics.mean(totals[q] for q in keys):6.0f} "  # noqa: E731
+        hits = lambda totals, keys=keys: (f"{statistics.mean(totals[q] for q in keys):6.0f} "  # noqa: E731
                                f"{sum(1 for q in keys if not totals[q]):4d}")
         print(f"  {kind:<9} {len(o):>4} {len(keys):>8} | {pct(o, 50):8.1f} {pct(o, 95):6.1f} "
               f"{max(o):6.1f} {hits(totals_o)} | {pct(f, 50):8.2f} {pct(f, 95):5.2f} "

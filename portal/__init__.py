@@ -71,8 +71,8 @@ def create_app(config=None):
     from .db.migrate import db_cli
     from .outbox.cli import outbox_cli
     from .retention.cli import referrals_cli
-    from .staff.cli import staff_cli
     from .search.cli import search_cli
+    from .staff.cli import staff_cli
     app.cli.add_command(content_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(db_cli)

@@ -12,7 +12,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def system_time():
     """Return the machine's time as an aware UTC datetime."""
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 # The time everything reads; a test replaces it to fix the clock.

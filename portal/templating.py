@@ -4,17 +4,17 @@ import datetime
 import hashlib
 from functools import lru_cache
 
-from flask import current_app, url_for
 from babel.dates import format_skeleton, get_day_names
+from flask import current_app, url_for
 from flask_babel import format_date, get_locale
 from jinja2 import StrictUndefined
 from markupsafe import Markup, escape
 
+from .clock import LONDON
 from .config import ROOT
 from .content.web import snapshot
 from .forms.errors import error_links
 from .i18n.locale import current_language
-from .clock import LONDON
 
 ONE_YEAR = 365 * 24 * 3600
 

@@ -159,5 +159,5 @@ def test_a_new_day_reloads_so_passed_review_dates_are_reported(make_app, content
     flagged = lambda: [p.path for p in app.extensions["content"].refresh_if_due().warnings  # noqa: E731
                        if p.kind == "review date passed"]
     assert "en/hubs/reddish.md" not in flagged()
-    monkeypatch.setattr(clock, "source", lambda: datetime.datetime(2031, 1, 3, 12, tzinfo=datetime.timezone.utc))
+    monkeypatch.setattr(clock, "source", lambda: datetime.datetime(2031, 1, 3, 12, tzinfo=datetime.UTC))
     assert "en/hubs/reddish.md" in flagged()

@@ -29,8 +29,8 @@ def test_hsts_in_production(make_app):
 
 
 def test_no_inline_script_or_style_in_any_template():
-    from pathlib import Path
     import re
+    from pathlib import Path
     for template in Path("portal/templates").rglob("*.html"):
         text = template.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), template

@@ -56,7 +56,7 @@ def age_range(page):
 
 def _last_modified(page):
     midnight = datetime.datetime.combine(page.updated, datetime.time(), LONDON)
-    return midnight.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds").replace(
+    return midnight.astimezone(datetime.UTC).isoformat(timespec="milliseconds").replace(
         "+00:00", "Z")
 
 

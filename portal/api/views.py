@@ -6,15 +6,13 @@ carry an ETag from the content, so a directory that polls gets 304s until
 an editor changes something.
 """
 
-import datetime
 import math
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from .. import clock
+from .. import clock, postcodes
 from ..content.web import snapshot
-from .. import postcodes
 from ..localities.routing import route
 from ..timetable.sessions import WeeklyRun
 from . import openreferral

@@ -109,7 +109,7 @@ def postcode(value, name):
 
 def url(value, name):
     value = text(value, name)
-    if not (value.startswith("https://") or value.startswith("/")):
+    if not value.startswith(("https://", "/")):
         raise ContentError(
             f"{name}: expected a web address starting with https://"
         )

@@ -9,7 +9,6 @@ import yaml
 from .problems import ContentError
 
 
-
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe YAML that leaves dates as text, so a bad date is reported by our
     field parser at its own line instead of crashing the whole file."""

@@ -4,7 +4,6 @@ Parsing (YAML and markdown) is cached per file by modification time and
 size, so noticing one edited file among a thousand re-reads only that file.
 """
 
-import datetime
 import hashlib
 import os
 import pickle
@@ -12,13 +11,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 from .. import clock
 from . import frontmatter, markdown_render, schema
 from .pages import Activity
-from .sections import BY_KEY as SECTIONS
 from .problems import ERROR, REVIEW, STALE, WARNING, ContentError, Problem
+from .sections import BY_KEY as SECTIONS
 from .site import read_localities, read_site, read_synonyms
 from .snapshot import Snapshot
 

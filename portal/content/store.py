@@ -1,6 +1,5 @@
 """Hold the current snapshot and swap in a new one when files change."""
 
-import datetime
 import logging
 import threading
 import time

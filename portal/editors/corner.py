@@ -7,11 +7,11 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..audit.log import record
 from ..content.web import snapshot
 from ..db.base import utcnow
 from ..db.engine import session as db_session
 from ..errors import render_error
-from ..audit.log import record
 from .health import content_health
 from .models import PageReport
 from .report_form import PROBLEMS

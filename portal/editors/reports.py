@@ -9,13 +9,13 @@ import logging
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
+from ..content.sections import BY_KEY, url_rule
+from ..content.sections import NAMES as SECTION_NAMES
 from ..content.web import snapshot
 from ..db.engine import session
 from ..extensions import limiter
-from ..i18n.locale import current_language
-from ..content.sections import BY_KEY, url_rule
-from ..content.sections import NAMES as SECTION_NAMES
 from ..forms.timeouts import TIMED_OUT, keeps_answers
+from ..i18n.locale import current_language
 from .models import PageReport
 from .report_form import PageReportForm
 from .scrub import scrub

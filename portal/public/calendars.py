@@ -5,8 +5,8 @@ from flask import Response, abort, request, url_for
 from ..content.pages import Activity, Hub
 from ..content.sections import SECTIONS, url_rule
 from ..content.web import snapshot
-from ..timetable.calendar_feed import CalendarEntry, build_feed
 from ..i18n.locale import current_language as _lang
+from ..timetable.calendar_feed import CalendarEntry, build_feed
 from . import bp
 from .filters import WhatsOnFilters
 from .views import matching_activities

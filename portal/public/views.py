@@ -4,7 +4,6 @@ import datetime
 from itertools import groupby
 
 from flask import abort, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..content import sections

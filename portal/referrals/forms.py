@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Form, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..clock import today
 from .. import postcodes
+from ..clock import today
 from ..forms.base import TIDY, PostedForm
 from ..forms.fields import Checkboxes, Entries, MemorableDate
 
@@ -83,7 +83,8 @@ class ReferralForm(PostedForm):
     """Ask for help: what a locality team needs to contact the family."""
 
     parent_name = StringField(_l("Your full name"), filters=TIDY, validators=[
-        DataRequired(_l("Enter your full name")), Length(max=100, message=_l("Your name must be 100 characters or fewer"))])
+        DataRequired(_l("Enter your full name")),
+        Length(max=100, message=_l("Your name must be 100 characters or fewer"))])
     phone = StringField(_l("Phone number"), validators=[Optional()], filters=TIDY,
                         description=_l("A UK mobile or landline"))
     email = StringField(_l("Email address"), validators=[Optional(), Length(max=254)], filters=TIDY)

@@ -11,7 +11,6 @@ from ..db.sealed import Sealed
 from ..outbox.models import Message
 
 
-
 class Status(enum.StrEnum):
     """Where a referral is, in the order a family sees on the status page."""
 

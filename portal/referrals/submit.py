@@ -11,9 +11,9 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError
 
+from ..clock import utcnow
 from ..localities.routing import route
 from ..outbox.models import Message
-from ..clock import utcnow
 from .drafts import stale_drafts
 from .models import Referral
 from .reference import new_reference

@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from ..content.web import snapshot
 from ..db.engine import session
 from ..extensions import limiter
+from ..forms.timeouts import TIMED_OUT, keeps_answers
 from ..i18n.locale import current_language, language_name
 from ..outbox.delivery import try_now
-from ..forms.timeouts import TIMED_OUT, keeps_answers
-from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusLookupForm
 from . import drafts
+from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusLookupForm
 from .models import STATUSES
 from .reference import normalise
 from .status import lookup

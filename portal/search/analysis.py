@@ -7,7 +7,7 @@ indexes, so a rebuild follows any change here.
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 import snowballstemmer
 from whoosh.analysis import (
@@ -133,7 +133,7 @@ ENGLISH_STOPS = frozenset(stoplists["en"]) | {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def analyzer(lang):
     """Return the analyser for a language's text (shared: analysers keep no state)."""
     if lang == "en":

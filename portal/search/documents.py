@@ -5,7 +5,6 @@ from ..content.sections import BY_KEY
 from .engine import Document
 
 
-
 def documents(snapshot):
     """Yield one Document per page per language."""
     teams = {team.id: team.name for team in snapshot.localities.teams}
@@ -21,7 +20,7 @@ def documents(snapshot):
         yield Document(
             lang=lang, section=section, page_id=page_id, title=page.title,
             about=" ".join([page.summary, *page.topics]),
-            body=" ".join([page.body_text, *places, *(teams.get(l, "") for l in page.localities),
+            body=" ".join([page.body_text, *places, *(teams.get(each, "") for each in page.localities),
                            english_words]),
             localities=page.localities, ages=page.ages,
             languages=tuple(snapshot.translations(section, page_id)),

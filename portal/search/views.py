@@ -4,12 +4,12 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from wtforms import SearchField, SelectField
 
+from .. import postcodes
+from ..content.sections import NAMES as SECTION_NAMES
 from ..content.web import snapshot
 from ..i18n.locale import current_language
-from .. import postcodes
 from ..localities.routing import route
 from ..public.filters import ListingFilters
-from ..content.sections import NAMES as SECTION_NAMES
 from .service import search_service
 
 bp = Blueprint("search", __name__, url_prefix="/<lang>")
@@ -54,7 +54,7 @@ def search():
             text, lang, synonyms=content.synonyms, section=form.chosen(form.section),
             locality=locality, age=form.chosen(form.age), page=page_number,
             per_page=current_app.config["SEARCH_PAGE_SIZE"],
-            texts=lambda l, s, i: content.page(l, s, i).body_text,
+            texts=lambda lang, section, page_id: content.page(lang, section, page_id).body_text,
         )
     hits = [(content.page(hit.lang, hit.section, hit.page_id), hit) for hit in results.hits] if results else []
     popular = [content.page(lang, s, i) for s, i in POPULAR if content.page(lang, s, i)]

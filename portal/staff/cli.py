@@ -6,9 +6,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..audit.log import record_command
 from ..content.web import store
 from ..db.engine import sessions
-from ..audit.log import record_command
 from .models import StaffUser
 from .passwords import hash_password
 

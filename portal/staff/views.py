@@ -5,8 +5,7 @@ or export module, and renders or redirects. A referral outside the
 person's team is a 404, so ids are never confirmed.
 """
 
-from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..clock import utcnow
@@ -15,7 +14,8 @@ from ..db.engine import session as db_session
 from ..editors.corner import bp as editors_corner_bp
 from ..extensions import limiter
 from ..outbox.delivery import try_now
-from . import actions, inbox as inboxes
+from . import actions
+from . import inbox as inboxes
 from .accounts import WRONG, idle_too_long, sign_in, signed_out
 from .export import export_csv as csv_of
 from .forms import LoginForm, MoveForm, NoteForm, StatusChangeForm

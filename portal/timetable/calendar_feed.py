@@ -44,7 +44,7 @@ class CalendarEntry:
     updated: datetime.date  # becomes DTSTAMP and LAST-MODIFIED
 
 
-def _cancelled_title(title: str) -> str:
+def _cancelled_title(title):
     return f"Cancelled: {title}"
 
 
@@ -109,7 +109,7 @@ def build_feed(
     return calendar.to_ical()
 
 
-def london_timezone() -> Timezone:
+def london_timezone():
     """Describe Europe/London as a VTIMEZONE, by the rules in force since 1996.
 
     Written out rather than generated with icalendar's
@@ -153,7 +153,7 @@ def _session_events(entry, uid, session, reasons, cancelled_title):
         return []
     first, last = days[0], days[-1]
     series = _event(entry, uid, first, session, None, cancelled_title)
-    until = london_datetime(last, session.end).astimezone(datetime.timezone.utc)
+    until = london_datetime(last, session.end).astimezone(datetime.UTC)
     series.add("rrule", {"freq": "weekly", "until": until})
     weeks = (first + _WEEK * n for n in range((last - first).days // 7 + 1))
     excepted = [day for day in weeks if day in session.except_dates]
@@ -173,7 +173,7 @@ def _event(entry, uid, day, session, reason, cancelled_title):
     event = Event()
     event.add("uid", uid)
     stamp = datetime.datetime.combine(entry.updated, datetime.time(0),
-                                      tzinfo=datetime.timezone.utc)
+                                      tzinfo=datetime.UTC)
     event.add("dtstamp", stamp)
     event.add("last-modified", stamp)
     event.add("dtstart", _wall_clock(day, session.start))

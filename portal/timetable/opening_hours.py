@@ -19,7 +19,7 @@ _EXPECTED = (
 _DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def parse_day(text: str) -> Hours:
+def parse_day(text):
     """Read one day's opening hours: "09:00-17:00", several ranges, or "closed".
 
     Ranges must be in order and must not overlap; touching ranges
@@ -60,7 +60,7 @@ class OpeningHours:
             raise ValueError(f"expected opening hours for 7 days, got {len(self.week)}")
 
     @classmethod
-    def from_mapping(cls, mapping: dict[str, str]) -> "OpeningHours":
+    def from_mapping(cls, mapping):
         """Build opening hours from a page's `opening_hours` field.
 
         Keys are mon..sun (whole day names are accepted too); a day that is
@@ -82,13 +82,13 @@ class OpeningHours:
                 raise ValueError(f"{key}: {exc}") from None
         return cls(tuple(hours or () for hours in week))
 
-    def is_open(self, at: datetime.datetime) -> bool:
+    def is_open(self, at):
         """Say whether the hub is open at an instant (open at 09:00, shut at 17:00)."""
         local = _in_london(at)
         clock = local.time()
         return any(start <= clock < end for start, end in self.week[local.weekday()])
 
-    def next_change(self, at: datetime.datetime) -> datetime.datetime | None:
+    def next_change(self, at):
         """Return when the hub next opens or closes after an instant.
 
         The answer is an aware London datetime for the page to format
@@ -98,7 +98,7 @@ class OpeningHours:
         local = _in_london(at)
         # Compare instants in UTC: two London times in the repeated autumn
         # hour would otherwise compare by wall clock.
-        after = local.astimezone(datetime.timezone.utc)
+        after = local.astimezone(datetime.UTC)
         open_now = self.is_open(local)
         # Today through the same weekday next week: the furthest away the
         # next change can be, for a hub open one day a week.
@@ -113,12 +113,12 @@ class OpeningHours:
                         return moment
         return None
 
-    def days(self) -> list[tuple[int, Hours]]:
+    def days(self):
         """List (weekday, ranges) pairs, Monday first, for the hours table."""
         return list(enumerate(self.week))
 
 
-def _in_london(at: datetime.datetime) -> datetime.datetime:
+def _in_london(at):
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("expected a timezone-aware datetime")
     return at.astimezone(LONDON)

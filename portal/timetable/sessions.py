@@ -73,7 +73,7 @@ _TIME_RANGE = re.compile(
 EXPECTED_TIME_RANGE = "expected a time range like 10:00-11:30"
 
 
-def parse_time_range(text: str) -> tuple[datetime.time, datetime.time]:
+def parse_time_range(text):
     """Read a time range such as "10:00-11:30" into its start and end.
 
     Spaces around the dash and an en or em dash are tolerated, because
@@ -93,14 +93,14 @@ def parse_time_range(text: str) -> tuple[datetime.time, datetime.time]:
     return start, end
 
 
-def _clock(text: str) -> datetime.time:
+def _clock(text):
     hours, minutes = (int(part) for part in text.split(":"))
     if not (0 <= hours <= 23 and 0 <= minutes <= 59):
         raise ValueError(f"{EXPECTED_TIME_RANGE}; {text} is not a time of day")
     return datetime.time(hours, minutes)
 
 
-def london_datetime(day: datetime.date, clock: datetime.time) -> datetime.datetime:
+def london_datetime(day, clock):
     """Return the instant a London wall-clock time on a day refers to.
 
     Two hours a year need a rule, and this follows RFC 5545 (section
@@ -115,4 +115,4 @@ def london_datetime(day: datetime.date, clock: datetime.time) -> datetime.dateti
     local = datetime.datetime.combine(day, clock, tzinfo=LONDON)
     # zoneinfo keeps a non-existent wall time as written; the round trip
     # through UTC turns it into the instant it stands for.
-    return local.astimezone(datetime.timezone.utc).astimezone(LONDON)
+    return local.astimezone(datetime.UTC).astimezone(LONDON)

@@ -49,8 +49,8 @@ class RecordingHandler:
     mode: "accept"; "slow" (stall before answering MAIL FROM, so nothing is
     accepted); "trickle" (answer every step just within the client's
     per-step timeout: EHLO, MAIL, RCPT and DATA each wait ``delay``);
-    "bad-quit" (accept the message, then answer QUIT with a 421); "slow-data" (keep the message, then stall before saying so,
-    as an overloaded server does); "refuse-data" (answer DATA with
+    "bad-quit" (accept the message, then answer QUIT with a 421); "slow-data" (keep the
+    message, then stall before saying so, as an overloaded server does); "refuse-data" (answer DATA with
     ``reply``); "refuse-rcpt" (answer RCPT TO with ``reply``).
     """
 

@@ -22,8 +22,14 @@ from portal.outbox.models import Message
 from portal.referrals.models import Draft, Referral
 
 from .smtp_server import (
-    SHIPPED_CONTENT, Gunicorn, HttpError, HttpFamily, SmtpServer, time_limit,
-    deliver_in_process, family_answers,
+    SHIPPED_CONTENT,
+    Gunicorn,
+    HttpError,
+    HttpFamily,
+    SmtpServer,
+    deliver_in_process,
+    family_answers,
+    time_limit,
 )
 
 LIMIT_SECONDS = 120

@@ -19,10 +19,15 @@ from werkzeug.datastructures import MultiDict
 
 from portal.content.loader import ContentLoader
 from portal.localities.routing import route
-from portal.postcodes import full, normalise
 from portal.outbox.models import Message
+from portal.postcodes import full, normalise
 from portal.referrals.forms import (
-    BEST_TIMES, CONTACT_WAYS, HELP_WITH, LATEST_DUE_DAYS, MAX_CHILDREN, OLDEST_CHILD_YEARS,
+    BEST_TIMES,
+    CONTACT_WAYS,
+    HELP_WITH,
+    LATEST_DUE_DAYS,
+    MAX_CHILDREN,
+    OLDEST_CHILD_YEARS,
 )
 from portal.referrals.models import Draft, Referral
 from portal.referrals.reference import PATTERN as REFERENCE

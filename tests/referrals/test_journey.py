@@ -13,7 +13,15 @@ from werkzeug.datastructures import MultiDict
 from portal.referrals.reference import PATTERN as REFERENCE
 
 from .conftest import (
-    a_year_ago, all_messages, drafts, good_answers, messages_of, page_of, referrals, send_referral, text,
+    a_year_ago,
+    all_messages,
+    drafts,
+    good_answers,
+    messages_of,
+    page_of,
+    referrals,
+    send_referral,
+    text,
 )
 
 # What the family typed that must never leave the database (no log, no e-mail).
@@ -97,7 +105,7 @@ def test_a_family_fills_in_checks_changes_and_sends(referral_app, referral_pages
         "Would you like an interpreter?": "/en/refer#interpreter-1",
     }
     again = referral_pages.get_url("/en/refer")
-    for label, href in links.items():
+    for href in links.values():
         target = again.find(id=href.split("#")[1])
         assert target is not None, href
         # The anchor is the question's own field (or its first choice).

@@ -21,8 +21,13 @@ from portal.outbox.models import Message
 from portal.referrals.models import Referral
 
 from .smtp_server import (
-    SmtpServer, csrf_token, family_answers, form_fields, personal_data, time_limit,
+    SmtpServer,
+    csrf_token,
+    family_answers,
+    form_fields,
+    personal_data,
     submit_with_test_client,
+    time_limit,
 )
 
 BASE_URL = "https://front-door.example.org"
@@ -450,13 +455,15 @@ def test_a_server_that_accepts_too_late_gets_a_recognisable_repeat(mail_app, smt
 def test_a_message_is_given_up_after_many_attempts_and_said_loudly(tmp_path, caplog):
     """After MAX_ATTEMPTS the message is marked failed (the referral stays)."""
     import datetime
+
+    from sqlalchemy.orm import sessionmaker
+
     from portal.clock import utcnow
     from portal.db.engine import make_engine
     from portal.db.migrate import upgrade
     from portal.outbox import delivery
     from portal.outbox.mailer import DeliveryError
     from portal.outbox.models import Message
-    from sqlalchemy.orm import sessionmaker
 
     class Refusing:
         def send(self, email, message_id):
@@ -484,6 +491,7 @@ def test_healthz_counts_the_teams_email_without_personal_data(referral_app):
 
     from portal.clock import utcnow
     from portal.outbox.models import Message
+
     from .conftest import database
     with database(referral_app) as db:
         db.add(Message(recipient="north.team@example.org", subject="s", body="b",

@@ -111,7 +111,7 @@ def test_five_wrong_tries_lock_a_reference_for_a_day(referral_app, referral_clie
     # A day later the lock is gone.
     with database(referral_app) as db:
         db.execute(update(StatusCheck).values(
-            at=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=25)))
+            at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=25)))
         db.commit()
     assert ask(referral_client, sent).status_code == 200
 

@@ -96,6 +96,7 @@ def test_a_web_worker_starts_a_separate_builder_process(make_app, tmp_path):
 
 def test_one_changed_page_is_updated_in_a_copy(tmp_path, content_dir, caplog):
     import logging
+
     from portal.search.engine import Index
     caplog.set_level(logging.INFO, logger="portal.search.builder")
     search_dir = tmp_path / "search"

@@ -91,7 +91,7 @@ def test_the_table_is_big_enough():
 def test_the_readers_language_comes_first_then_untranslated_english(index, shipped, lang):
     results = index.search("stay and play", lang, synonyms=shipped.synonyms, per_page=100)
     languages = [hit.lang for hit in results.hits]
-    assert languages == sorted(languages, key=lambda l: l != lang)
+    assert languages == sorted(languages, key=lambda each: each != lang)
     # An English page appears only where there is no translation.
     for hit in results.hits:
         if hit.lang == "en":

@@ -9,12 +9,12 @@ from bs4 import BeautifulSoup
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
+from portal.audit.models import AuditEntry
 from portal.clock import utcnow
 from portal.editors.models import PageReport
 from portal.editors.scrub import scrub
 from portal.outbox.models import Message
 from portal.referrals.models import Referral
-from portal.audit.models import AuditEntry
 from portal.staff.models import ReferralEvent, StaffUser
 
 from ..conftest import check_basics

@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from portal.audit.models import AuditEntry
 from portal.clock import utcnow
 from portal.referrals.models import Referral
-from portal.audit.models import AuditEntry
 from portal.staff.models import ReferralEvent, StaffUser
 
 from .conftest import PASSWORD, TEAMS, add_referral, reference_of, signed_in

@@ -13,7 +13,7 @@ from portal.timetable.sessions import LONDON, Cancellation, SingleDate, WeeklyRu
 
 D = datetime.date
 T = datetime.time
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 DOMAIN = "families.example.org"
 
 
@@ -290,7 +290,8 @@ WORDY = CalendarEntry(
     location="Brinnington Family Hub, Brinnington Road, Stockport SK5 8AA; the side door by the car park",
     url="https://families.example.org/ur/groups/urdu-stay-and-play?with=a&very=long&query=string",
     sessions=(TUESDAYS,),
-    cancelled=(Cancellation(D(2026, 10, 13), "\u0639\u0645\u0644\u06d2 \u06a9\u06cc \u062a\u0631\u0628\u06cc\u062a " * 5),),
+    cancelled=(Cancellation(D(2026, 10, 13),
+                            "\u0639\u0645\u0644\u06d2 \u06a9\u06cc \u062a\u0631\u0628\u06cc\u062a " * 5),),
     updated=D(2026, 8, 20),
 )
 

@@ -9,7 +9,7 @@ from portal.timetable.sessions import LONDON, Cancellation, SingleDate, WeeklyRu
 
 D = datetime.date
 T = datetime.time
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 TUESDAY, SUNDAY = 1, 6
 
 

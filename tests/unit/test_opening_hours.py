@@ -8,7 +8,7 @@ from portal.timetable.opening_hours import OpeningHours, parse_day
 from portal.timetable.sessions import LONDON
 
 T = datetime.time
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def london(*args):
