@@ -50,12 +50,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
-from serving import Gunicorn, stop_on_sigterm
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # portal, and tests.support: the gunicorn runner and HTTP client
+from tests.support.http import HttpClient  # noqa: E402
+from tests.support.servers import Gunicorn, stop_on_sigterm  # noqa: E402
+
 BENCHMARKS = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
 GOAL = 100  # submissions per second
@@ -97,52 +98,27 @@ class Failed(Exception):
     pass
 
 
-def request(host, port, cookies, method, path, fields=None, timeout=30):
-    headers = {"Accept-Language": "en"}
-    body = None
-    if fields is not None:
-        body = urllib.parse.urlencode(fields)
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if cookies:
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        data = response.read()
-    finally:
-        conn.close()
-    for name, value in response.getheaders():
-        if name.lower() == "set-cookie":
-            key, _, rest = value.partition("=")
-            # Kept by hand: the Secure session cookie is sent back over loopback HTTP.
-            cookies[key] = rest.split(";", 1)[0]
-    return response.status, response.getheader("Location") or "", data
-
-
-def journey(host, port, number, timings):
+def journey(base, number, timings):
     """One family from form to reference; return the reference."""
-    cookies = {}
+    browser = HttpClient(base)
     marks = [time.perf_counter()]
-    status, _, page = request(host, port, cookies, "GET", "/en/refer")
+    status, _, page = browser.request("GET", "/en/refer")
     marks.append(time.perf_counter())
-    found = CSRF.search(page.decode())
+    found = CSRF.search(page)
     if status != 200 or not found:
         raise Failed(status)
     token = found.group(1)
-    status, location, _ = request(host, port, cookies, "POST", "/en/refer",
-                                  [("csrf_token", token)] + answers(number))
+    status, location, _ = browser.request("POST", "/en/refer", [("csrf_token", token)] + answers(number))
     marks.append(time.perf_counter())
     if status != 302 or not location.endswith("/refer/check"):
         raise Failed(status)
-    status, location, _ = request(host, port, cookies, "POST", "/en/refer/check",
-                                  [("csrf_token", token)])
+    status, location, _ = browser.request("POST", "/en/refer/check", [("csrf_token", token)])
     marks.append(time.perf_counter())
     if status != 302 or not location.endswith("/refer/done"):
         raise Failed(status)
-    status, _, page = request(host, port, cookies, "GET", "/en/refer/done")
+    status, _, page = browser.request("GET", "/en/refer/done")
     marks.append(time.perf_counter())
-    found = REFERENCE.search(page.decode())
+    found = REFERENCE.search(page)
     if status != 200 or not found:
         raise Failed(status)
     for step, (a, b) in enumerate(zip(marks, marks[1:])):
@@ -152,7 +128,6 @@ def journey(host, port, number, timings):
 
 def families(base, first, step, ready, go, deadline, queue):
     """A client process: families one after another until the deadline."""
-    parts = urllib.parse.urlsplit(base)
     references, latencies, failures = [], [], {}
     timings = [0.0] * len(STEPS)
     number = first
@@ -162,7 +137,7 @@ def families(base, first, step, ready, go, deadline, queue):
     while time.monotonic() < deadline:
         started = time.perf_counter()
         try:
-            references.append(journey(parts.hostname, parts.port, number, timings))
+            references.append(journey(base, number, timings))
             latencies.append(time.perf_counter() - started)
         except Failed as exc:
             failures[str(exc)] = failures.get(str(exc), 0) + 1
@@ -173,14 +148,14 @@ def families(base, first, step, ready, go, deadline, queue):
 
 
 def hellos(base, ready, go, deadline, queue):
-    parts = urllib.parse.urlsplit(base)
+    browser = HttpClient(base)
     count = errors = 0
     ready.put(os.getpid())
     go.wait(120)
     deadline = deadline.value
     while time.monotonic() < deadline:
         try:
-            status, _, _ = request(parts.hostname, parts.port, {}, "GET", "/")
+            status, _, _ = browser.request("GET", "/")
             errors += status != 200
         except (OSError, http.client.HTTPException):
             errors += 1
@@ -300,7 +275,6 @@ def run(args, workdir):
            "PORTAL_INSTANCE_DIR": str(workdir / "instance"), "PORTAL_CONTENT_DIR": str(CONTENT),
            "DATABASE_URL": url, "SMTP_URL": ""}
     if args.smtp:
-        sys.path.insert(0, str(ROOT))
         import logging
 
         from tests.referrals.smtp_server import SmtpServer
@@ -328,8 +302,7 @@ def run(args, workdir):
             wrk_rps = run_wrk(hello.base, min(args.hello_seconds, 5), 4 * args.workers)
 
         with Gunicorn("bench_app:app", workdir, args.workers, env, workdir, "app") as app:
-            parts = urllib.parse.urlsplit(app.base)
-            warm = [journey(parts.hostname, parts.port, 10**7 + n, [0.0] * 4) for n in range(5)]
+            warm = [journey(app.base, 10**7 + n, [0.0] * 4) for n in range(5)]
             cpu = app.workers_cpu_seconds()
             results, seconds = run_clients(
                 families, args.clients, args.seconds,

@@ -62,6 +62,10 @@ class Config:
 
     # How often (seconds) a worker looks for edited content files.
     CONTENT_POLL_SECONDS = 2.0
+    # A file of parsed content (ContentLoader.save_cache) to start from: only
+    # files whose name, size and time still match are taken from it. Tests
+    # point every app at one made once per run.
+    CONTENT_PARSE_CACHE = None
     # Who builds the search index when content changes: a separate process
     # (web workers never write to it), "inline" (tests) or "off".
     SEARCH_REBUILD = "process"

@@ -11,8 +11,19 @@ from flask import url_for
 
 from portal import create_app
 from portal.config import TestConfig
+from tests.support.content import SHIPPED_CONTENT, save_parsed, shipped
 
-SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+@pytest.fixture(scope="session")
+def parsed_content(tmp_path_factory):
+    """The shipped content's parsed files, written once per run."""
+    return save_parsed(tmp_path_factory.mktemp("content") / "parsed.pickle")
+
+
+@pytest.fixture(scope="session")
+def shipped_snapshot():
+    """The shipped content as one immutable snapshot, shared by every test."""
+    return shipped()
 
 
 @pytest.fixture
@@ -24,10 +35,10 @@ def content_dir(tmp_path):
 
 
 @pytest.fixture
-def make_app(tmp_path):
+def make_app(tmp_path, parsed_content):
     def make(content=SHIPPED_CONTENT, **overrides):
         config = TestConfig(CONTENT_DIR=Path(content), INSTANCE_DIR=tmp_path / "instance",
-                            **overrides)
+                            **{"CONTENT_PARSE_CACHE": parsed_content, **overrides})
         return create_app(config)
     return make
 

@@ -20,8 +20,10 @@ class ContentStore:
     day reloads too, so a review date that passed overnight is reported.
     """
 
-    def __init__(self, root, poll_seconds=2.0):
+    def __init__(self, root, poll_seconds=2.0, parse_cache=None):
         self.loader = ContentLoader(root)
+        if parse_cache:
+            self.loader.restore_cache(parse_cache)
         self.poll_seconds = poll_seconds
         self._lock = threading.Lock()
         self._next_check = 0.0

@@ -7,7 +7,8 @@ from .store import ContentStore
 
 def init_app(app):
     store = ContentStore(
-        app.config["CONTENT_DIR"], poll_seconds=app.config["CONTENT_POLL_SECONDS"]
+        app.config["CONTENT_DIR"], poll_seconds=app.config["CONTENT_POLL_SECONDS"],
+        parse_cache=app.config["CONTENT_PARSE_CACHE"],
     )
     app.extensions["content"] = store
 

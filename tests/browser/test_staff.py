@@ -9,12 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.staff.models import StaffUser
-from portal.staff.passwords import hash_password
+from tests.support.accounts import PASSWORD, password_hash
 
 from .test_pages import AXE_OPTIONS, axe, describe
 from .test_referral_journey import click_and_wait, send_a_referral, tab, tab_until
 
-PASSWORD = "a long enough password"
 WORKER = "north.browser@example.org"
 EDITOR = "editor.browser@example.org"
 
@@ -22,8 +21,8 @@ EDITOR = "editor.browser@example.org"
 @pytest.fixture(scope="module")
 def accounts(live_app):
     with live_app.extensions["db"]() as db:
-        db.add(StaffUser(email=WORKER, password_hash=hash_password(PASSWORD), team_id="north"))
-        db.add(StaffUser(email=EDITOR, password_hash=hash_password(PASSWORD), is_editor=True))
+        db.add(StaffUser(email=WORKER, password_hash=password_hash(), team_id="north"))
+        db.add(StaffUser(email=EDITOR, password_hash=password_hash(), is_editor=True))
         db.commit()
 
 

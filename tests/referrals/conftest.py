@@ -3,7 +3,6 @@
 import datetime
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,9 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.referrals.models import Draft, Referral
 from tests.conftest import PageClient, check_basics
-
-# The shipped content, loaded once for the pure routing tests.
-SHIPPED_CONTENT = Path(__file__).resolve().parents[2] / "content"
+from tests.support.content import SHIPPED_CONTENT  # noqa: F401  (for this folder's tests)
 
 # One family's answers, as a browser posts them (checkbox groups repeat the key).
 GOOD = [

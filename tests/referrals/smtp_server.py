@@ -4,10 +4,10 @@
   it accepts; it can be stopped (nothing listening), slow, or refusing.
 - ``family_answers`` / ``form_fields``: one family's answers, each made
   unique so a test can look for every piece of personal data.
-- ``HttpFamily``: one family's browser over real HTTP (http.client, its own
-  cookies): GET the form for the CSRF token, POST it, POST check, GET done.
-- ``Gunicorn``: the real app under gunicorn sync workers, in its own process
-  group, always stopped.
+- ``HttpFamily``: one family's browser over real HTTP (tests/support/http.py):
+  GET the form for the CSRF token, POST it, POST check, GET done.
+- ``referral_gunicorn``: the real app under gunicorn sync workers
+  (tests/support/servers.py), in its own process group, always stopped.
 - ``deliver_in_process``: a sender in a separate process with its own
   engine, for the "never twice" test (spawn start method).
 """
@@ -20,24 +20,14 @@ import http.client
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SHIPPED_CONTENT = ROOT / "content"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
+from tests.support.content import SHIPPED_CONTENT  # noqa: F401  (for the tests that import it here)
+from tests.support.http import HttpClient
+from tests.support.servers import Gunicorn, free_port
 
 # --------------------------------------------------------------------------
 # SMTP
@@ -265,46 +255,8 @@ class HttpError(Exception):
         self.status = status
 
 
-class HttpFamily:
-    """One family's browser: its own connection and its own cookies.
-
-    Cookies are kept by hand (name=value), so a Secure session cookie from a
-    production config is still sent back over plain HTTP on loopback.
-    """
-
-    def __init__(self, base, timeout=30):
-        parts = urllib.parse.urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port
-        self.timeout = timeout
-        self.cookies = {}
-        self.statuses = []
-
-    def request(self, method, path, fields=None):
-        headers = {"Accept-Language": "en"}
-        body = None
-        if fields is not None:
-            body = urllib.parse.urlencode(fields)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        # A new connection per request: gunicorn's sync workers close each one.
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-        finally:
-            conn.close()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                cookie_value = rest.split(";", 1)[0]
-                if "expires=thu, 01 jan 1970" in value.lower() or cookie_value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = cookie_value
-        self.statuses.append(response.status)
-        return response.status, response.getheader("Location"), data.decode("utf-8", "replace")
+class HttpFamily(HttpClient):
+    """One family's browser: its own connection and its own cookies."""
 
     def submit(self, answers, lang="en"):
         """Return the reference the done page shows; raise HttpError otherwise."""
@@ -349,113 +301,13 @@ if os.environ.get("TEST_DELIVERY_TIMEOUT"):
 app = create_app(config)
 """
 
-GUNICORN_CONF = """\
-import os, pathlib
-def post_worker_init(worker):
-    pathlib.Path(os.environ["GUNICORN_READY_DIR"], str(worker.pid)).touch()
-"""
-
-
-def children_of(pid):
-    """Process ids whose parent is ``pid`` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
-class Gunicorn:
-    """gunicorn serving the real app on 127.0.0.1; its process group is
-    always killed on exit."""
-
-    def __init__(self, workdir, env, workers=2, timeout=30, log_level="warning"):
-        self.workdir = Path(workdir)
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.workers = workers
-        self.ready = self.workdir / "ready"
-        self.ready.mkdir(exist_ok=True)
-        (self.workdir / "referral_wsgi.py").write_text(WSGI_SHIM)
-        conf = self.workdir / "gunicorn_conf.py"
-        conf.write_text(GUNICORN_CONF)
-        self.log = self.workdir / "gunicorn.log"
-        self.args = [sys.executable, "-m", "gunicorn", "--config", str(conf),
-                     "--workers", str(workers), "--worker-class", "sync",
-                     "--bind", f"127.0.0.1:{self.port}", "--chdir", str(self.workdir),
-                     "--timeout", str(timeout), "--graceful-timeout", "2",
-                     "--error-logfile", str(self.log), "--log-level", log_level,
-                     "referral_wsgi:app"]
-        pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-        self.env = {**os.environ, "PYTHONPATH": pythonpath, **env,
-                    "GUNICORN_READY_DIR": str(self.ready)}
-        self.proc = None
-
-    @property
-    def base(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, seconds=60):
-        self.proc = subprocess.Popen(self.args, env=self.env, start_new_session=True,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + seconds
-        try:
-            while len(list(self.ready.iterdir())) < self.workers:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start; its log:\n" + self.log_text())
-                time.sleep(0.05)
-            # The workers are up; make sure the socket answers too.
-            while True:
-                try:
-                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-                    conn.request("GET", "/healthz")
-                    conn.getresponse().read()
-                    conn.close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def log_text(self):
-        return self.log.read_text() if self.log.exists() else "(no log)"
-
-    def worker_pids(self):
-        return sorted(children_of(self.proc.pid))
-
-    def kill_worker(self, pid):
-        """kill -9 one of our workers (by its id)."""
-        assert pid in children_of(self.proc.pid), "not one of this gunicorn's workers"
-        os.kill(pid, signal.SIGKILL)
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # the group we started
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+def referral_gunicorn(workdir, env, workers=2, timeout=30, log_level="warning"):
+    """gunicorn serving the real app (WSGI_SHIM) from ``workdir``."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "referral_wsgi.py").write_text(WSGI_SHIM)
+    return Gunicorn("referral_wsgi:app", workdir, workers, env, workdir, "referral",
+                    timeout=timeout, log_level=log_level, health="/healthz")
 
 
 # --------------------------------------------------------------------------
@@ -472,10 +324,10 @@ def deliver_in_process(database_url, smtp_url, ready, go, results, limit=10, sec
     try:
         from sqlalchemy.orm import sessionmaker
 
+        from portal import models  # noqa: F401  (every table, as in the app)
         from portal.db.engine import make_engine
         from portal.outbox.delivery import deliver
         from portal.outbox.mailer import SmtpMailer
-        from portal.referrals import models  # noqa: F401  (Message's relationship needs it)
 
         engine = make_engine(database_url)
         sessions = sessionmaker(engine, expire_on_commit=False)

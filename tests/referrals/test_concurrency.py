@@ -23,12 +23,12 @@ from portal.referrals.models import Draft, Referral
 
 from .smtp_server import (
     SHIPPED_CONTENT,
-    Gunicorn,
     HttpError,
     HttpFamily,
     SmtpServer,
     deliver_in_process,
     family_answers,
+    referral_gunicorn,
     time_limit,
 )
 
@@ -119,7 +119,7 @@ def test_several_senders_never_send_a_message_twice(database_url, db, smtp):
 # ---------------------------------------------------------------------------
 
 def app_server(tmp_path, database_url, smtp, workers):
-    return Gunicorn(tmp_path / "gunicorn", workers=workers, env={
+    return referral_gunicorn(tmp_path / "gunicorn", workers=workers, env={
         "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "PORTAL_INSTANCE_DIR": str(tmp_path / "instance"),

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from portal.content.loader import ContentLoader
 from portal.localities.routing import route
 from portal.outbox.models import Message
 from portal.postcodes import full, normalise
@@ -31,15 +30,16 @@ from portal.referrals.forms import (
 )
 from portal.referrals.models import Draft, Referral
 from portal.referrals.reference import PATTERN as REFERENCE
+from tests.support.content import shipped
 
-from .conftest import SHIPPED_CONTENT, database, page_of, text
+from .conftest import database, page_of, text
 
 EXAMPLES = 1200  # per database (2,400 posts, plus 300 on the status form): about 40 s on an idle machine
 OK = {200, 302, 400, 413}
 WAYS = [value for value, _ in CONTACT_WAYS]
 TIMES = [value for value, _ in BEST_TIMES]
 HELP = [value for value, _ in HELP_WITH]
-LOCALITIES = ContentLoader(SHIPPED_CONTENT).load().localities
+LOCALITIES = shipped().localities
 
 
 @pytest.fixture

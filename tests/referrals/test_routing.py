@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from portal.content.loader import ContentConfigError, ContentLoader
+from portal.content.loader import ContentConfigError
 from portal.localities.routing import route
 from portal.postcodes import normalise
 
@@ -13,8 +13,8 @@ from .conftest import SHIPPED_CONTENT
 
 
 @pytest.fixture(scope="module")
-def localities():
-    return ContentLoader(SHIPPED_CONTENT).load().localities
+def localities(shipped_snapshot):
+    return shipped_snapshot.localities
 
 
 # Written out by hand, not read from the file: the file is what is under test.

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 from portal.db.sealed import PREFIX, SealError, is_sealed, keyring, reseal, seal, unseal
 from portal.referrals.models import Referral
 from portal.staff.models import StaffUser
-from portal.staff.passwords import hash_password
+from tests.support.accounts import password_hash
 
 from .conftest import GOOD, database, referrals, send_referral
 
@@ -43,7 +43,7 @@ def a_referral_with_a_note(app):
     """Send the good answers through the form; add a note as a team member would."""
     send_referral(app.test_client())
     with database(app) as db:
-        db.add(StaffUser(email="north.worker@example.org", password_hash=hash_password("a long enough password"),
+        db.add(StaffUser(email="north.worker@example.org", password_hash=password_hash(),
                          team_id="north"))
         db.commit()
     client = app.test_client()

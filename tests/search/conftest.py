@@ -2,7 +2,6 @@
 
 import pytest
 
-from portal.content.loader import ContentLoader
 from portal.search.builder import rebuild
 from portal.search.engine import Index
 from portal.search.generations import Generations
@@ -18,8 +17,8 @@ def search_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def shipped():
-    return ContentLoader(SHIPPED_CONTENT).load()
+def shipped(shipped_snapshot):
+    return shipped_snapshot
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,9 @@ import pytest
 
 from portal.referrals.models import Referral
 from portal.staff.models import StaffUser
-from portal.staff.passwords import hash_password
 from tests.conftest import SHIPPED_CONTENT
+from tests.support.accounts import PASSWORD, password_hash
 
-PASSWORD = "a long enough password"
 TEAMS = ["north", "central", "east", "south", "triage"]
 
 
@@ -30,11 +29,11 @@ def seed(app):
     """A worker and a referral for each team, an administrator and an editor."""
     with app.extensions["db"]() as db:
         for team in TEAMS:
-            db.add(StaffUser(email=f"{team}.worker@example.org", password_hash=hash_password(PASSWORD),
+            db.add(StaffUser(email=f"{team}.worker@example.org", password_hash=password_hash(),
                              team_id=team))
             add_referral(db, team, reference_of(team))
-        db.add(StaffUser(email="admin@example.org", password_hash=hash_password(PASSWORD), is_admin=True))
-        db.add(StaffUser(email="editor@example.org", password_hash=hash_password(PASSWORD), is_editor=True))
+        db.add(StaffUser(email="admin@example.org", password_hash=password_hash(), is_admin=True))
+        db.add(StaffUser(email="editor@example.org", password_hash=password_hash(), is_editor=True))
         db.commit()
 
 
