@@ -104,8 +104,17 @@ def text_of(tag):
     return re.sub(r"\s+", " ", tag.get_text(" ")).strip()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """An empty SQLite database migrated to the newest schema, once per run."""
+    from portal.db.migrate import upgrade
+    path = tmp_path_factory.mktemp("migrated") / "portal.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
+def database_url(request, tmp_path, migrated_sqlite):
     """An empty, migrated database: SQLite, and PostgreSQL when one is given."""
     import os
 
@@ -113,7 +122,10 @@ def database_url(request, tmp_path):
 
     from portal.db.migrate import upgrade
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'portal.db'}"
+        # A copy of the database migrated once per run: the same schema,
+        # without running every migration again for each test.
+        shutil.copyfile(migrated_sqlite, tmp_path / "portal.db")
+        return f"sqlite:///{tmp_path / 'portal.db'}"
     else:
         url = os.environ.get("TEST_DATABASE_URL")
         if not url:
