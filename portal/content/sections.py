@@ -59,4 +59,5 @@ NAMES = {section.key: section.name for section in SECTIONS}
 
 def url_rule(keys):
     """Return a Werkzeug ``any(...)`` converter for these section keys."""
-    return "any(" + ", ".join(f'"{key}"' for key in keys) + ")"
+    # A key with a hyphen must be quoted; the others are written plain.
+    return "any(" + ", ".join(key if key.isidentifier() else f'"{key}"' for key in keys) + ")"

@@ -68,13 +68,13 @@ def init_app(app):
             session.close()
 
 
-def sessions():
-    """Return the session factory (for commands and background work)."""
+def session_factory():
+    """Return the database session factory (for commands and background work)."""
     return current_app.extensions["db"]
 
 
-def session():
-    """Return this request's session, opened on first use."""
+def db():
+    """Return this request's database session, opened on first use."""
     if "db_session" not in g:
-        g.db_session = sessions()()
+        g.db_session = session_factory()()
     return g.db_session

@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..audit.log import record
+from ..clock import utcnow
 from ..content.web import snapshot
-from ..db.base import utcnow
-from ..db.engine import session as db_session
+from ..db.engine import db
 from ..errors import render_error
 from .health import content_health
 from .models import PageReport
@@ -30,14 +30,14 @@ def editors_only():
 
 @bp.get("/")
 def corner():
-    db = db_session()
-    reports = db.scalars(select(PageReport).where(PageReport.dealt_with_at.is_(None))
+    session = db()
+    reports = session.scalars(select(PageReport).where(PageReport.dealt_with_at.is_(None))
                          .order_by(PageReport.created_at.desc())).all()
-    dealt_with = db.scalars(select(PageReport).where(PageReport.dealt_with_at.is_not(None))
+    dealt_with = session.scalars(select(PageReport).where(PageReport.dealt_with_at.is_not(None))
                             .order_by(PageReport.dealt_with_at.desc())
                             .limit(RECENTLY_DEALT_WITH)).all()
-    record(db, "view content corner")
-    db.commit()
+    record(session, "view content corner")
+    session.commit()
     content = snapshot()
     return render_template("editors/corner.html", content=content, health=content_health(content),
                            reports=reports, dealt_with=dealt_with, problems=dict(PROBLEMS))
@@ -45,12 +45,12 @@ def corner():
 
 @bp.post("/reports/<int:report_id>/done")
 def report_dealt_with(report_id):
-    db = db_session()
-    report = db.get(PageReport, report_id)
+    session = db()
+    report = session.get(PageReport, report_id)
     if report is None:
         abort(404)
     if report.dealt_with_at is None:
         report.dealt_with_at, report.dealt_with_by = utcnow(), current_user.id
-        record(db, "page report dealt with", detail=f"report {report.id}")
-        db.commit()
+        record(session, "page report dealt with", detail=f"report {report.id}")
+        session.commit()
     return redirect(url_for(".corner") + "#reports")

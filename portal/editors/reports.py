@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ..content.sections import BY_KEY, url_rule
 from ..content.sections import NAMES as SECTION_NAMES
 from ..content.web import snapshot
-from ..db.engine import session
+from ..db.engine import db
 from ..extensions import limiter
 from ..forms.timeouts import TIMED_OUT, keeps_answers
 from ..i18n.locale import current_language
@@ -60,10 +60,10 @@ def send(section, page_id):
         return _render(page, section, form, 400, _l("Sorry, something went wrong. Please try again."))
     if not form.validate_on_submit():
         return _render(page, section, form, 400)
-    db = session()
-    db.add(PageReport(lang=current_language(), section=section, page_id=page_id,
+    session = db()
+    session.add(PageReport(lang=current_language(), section=section, page_id=page_id,
                       problem=form.problem.data, text=scrub(form.details.data, _printed_by_the_site(page)) or None))
-    db.commit()
+    session.commit()
     log.info("page report stored for %s/%s", section, page_id)
     return redirect(url_for(".sent", section=section, page_id=page_id))
 

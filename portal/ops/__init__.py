@@ -6,9 +6,9 @@ from flask import Blueprint, Response, jsonify, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..clock import utcnow
 from ..content.web import snapshot
-from ..db.base import utcnow
-from ..db.engine import session
+from ..db.engine import db
 from ..outbox.models import Message
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,15 @@ def healthz():
 
 def _database():
     """Whether the database answers, and how the teams' e-mail is doing."""
-    db = session()
+    session = db()
     try:
-        pending, oldest = db.execute(select(func.count(), func.min(Message.created_at))
+        pending, oldest = session.execute(select(func.count(), func.min(Message.created_at))
                                      .where(Message.status == "pending")).one()
-        failed = db.scalar(select(func.count()).select_from(Message)
+        failed = session.scalar(select(func.count()).select_from(Message)
                            .where(Message.status == "failed"))
-        db.rollback()
+        session.rollback()
     except SQLAlchemyError as exc:
-        db.rollback()
+        session.rollback()
         log.warning("healthz: the database did not answer (%s)", type(exc).__name__)
         return {"reachable": False}
     waited = (utcnow() - oldest).total_seconds() // 60 if oldest else 0

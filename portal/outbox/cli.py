@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..db.engine import sessions
+from ..db.engine import session_factory
 from .delivery import deliver
 from .mailer import mailer_for
 
@@ -16,7 +16,7 @@ outbox_cli = AppGroup("outbox", help="E-mails waiting to be delivered.")
 def deliver_command(limit):
     """Deliver pending e-mails, retrying failures with back-off."""
     config = current_app.config
-    sent, failed = deliver(sessions(), mailer_for(config), config["MAIL_FROM"],
+    sent, failed = deliver(session_factory(), mailer_for(config), config["MAIL_FROM"],
                            config["MAIL_DOMAIN"], limit=limit)
     click.echo(f"delivered {sent}, still pending after a failure {failed}")
     if failed:

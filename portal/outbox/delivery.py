@@ -21,8 +21,8 @@ import socket
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from ..db.base import utcnow
-from ..db.engine import sessions as session_factory
+from ..clock import utcnow
+from ..db.engine import session_factory
 from .mailer import DeliveryError, compose, mailer_for
 from .models import Message
 

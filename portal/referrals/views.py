@@ -7,7 +7,7 @@ from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 
 from ..content.web import snapshot
-from ..db.engine import session
+from ..db.engine import db
 from ..extensions import limiter
 from ..forms.timeouts import TIMED_OUT, keeps_answers
 from ..i18n.locale import current_language, language_name
@@ -41,7 +41,7 @@ def _form(**kwargs):
 
 
 def _draft():
-    return drafts.load(session(), cookie.get("draft"))
+    return drafts.load(db(), cookie.get("draft"))
 
 
 def _render_form(form, status=200, notice=None):
@@ -74,7 +74,7 @@ def answer():
         return _render_form(form, 400, _l("Sorry, something went wrong. Please try again."))
     if not form.validate():
         return _render_form(form)
-    draft = drafts.save(session(), _draft(), form.answers())
+    draft = drafts.save(db(), _draft(), form.answers())
     cookie["draft"] = draft.id
     return redirect(url_for(".check"))
 
@@ -95,7 +95,7 @@ def send():
     if draft is None:
         return redirect(url_for(".start"))
     content = snapshot()
-    referral, destination = send_draft(session(), draft, content.localities, current_language(),
+    referral, destination = send_draft(db(), draft, content.localities, current_language(),
                                        staff_language=content.default_language)
     cookie.pop("draft", None)
     cookie["done"] = {"reference": referral.reference, "team": destination.team.id,
@@ -123,7 +123,7 @@ def status():
     found = None
     failed = False
     if form.validate_on_submit():
-        found = lookup(session(), normalise(form.reference.data), form.date.data)
+        found = lookup(db(), normalise(form.reference.data), form.date.data)
         failed = found is None
     status_code = 400 if failed else 200
     return render_template("referrals/status.html", form=form, found=found, failed=failed,

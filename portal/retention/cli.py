@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..audit.log import record_command
-from ..db.engine import sessions
+from ..db.engine import session_factory
 from ..referrals.reference import normalise
 from .access import export
 from .purge import purge
@@ -20,7 +20,7 @@ referrals_cli = AppGroup("referrals", help="The families' referrals: retention a
 @referrals_cli.command("purge")
 def purge_command():
     """Delete referrals older than PORTAL_RETENTION_DAYS (counts only are logged)."""
-    with sessions()() as session:
+    with session_factory()() as session:
         counts = purge(session, current_app.config["RETENTION_DAYS"])
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
     log.info("purged %s", summary)
@@ -31,7 +31,7 @@ def purge_command():
 @click.argument("reference")
 def export_command(reference):
     """Print one family's data as JSON, for a subject-access request."""
-    with sessions()() as session:
+    with session_factory()() as session:
         data = export(session, normalise(reference) or reference.strip().upper())
         if data is None:
             raise click.ClickException(f"no referral {reference}")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..audit.log import record
 from ..clock import utcnow
-from ..db.engine import session as db_session
+from ..db.engine import db
 from .models import StaffUser
 from .passwords import check_password
 
@@ -31,7 +31,7 @@ login_manager.login_message = None
 
 @login_manager.user_loader
 def load_user(user_id):
-    user = db_session().get(StaffUser, int(user_id))
+    user = db().get(StaffUser, int(user_id))
     return user if user is not None and not user.disabled else None
 
 

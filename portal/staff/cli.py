@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..audit.log import record_command
 from ..content.web import store
-from ..db.engine import sessions
+from ..db.engine import session_factory
 from .models import StaffUser
 from .passwords import hash_password
 
@@ -41,7 +41,7 @@ def add(email, team_id, admin, editor):
         password_hash = hash_password(_read_password())
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    with sessions()() as session:
+    with session_factory()() as session:
         if session.scalar(select(StaffUser).where(StaffUser.email == email.lower())):
             raise click.UsageError(f"{email} already has an account")
         user = StaffUser(email=email.lower(), password_hash=password_hash,
@@ -65,7 +65,7 @@ def _account(session, email):
 @click.argument("email")
 def password(email):
     """Set a new password for an account."""
-    with sessions()() as session:
+    with session_factory()() as session:
         user = _account(session, email)
         try:
             user.password_hash = hash_password(_read_password())
@@ -81,7 +81,7 @@ def password(email):
 @click.argument("email")
 def disable(email):
     """Stop an account from signing in (its history stays)."""
-    with sessions()() as session:
+    with session_factory()() as session:
         user = _account(session, email)
         user.disabled = True
         record_command(session, "account disabled", detail=f"account {user.id}")

@@ -5,12 +5,13 @@ or export module, and renders or redirects. A referral outside the
 person's team is a 404, so ids are never confirmed.
 """
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..clock import utcnow
 from ..content.web import snapshot
-from ..db.engine import session as db_session
+from ..db.engine import db
 from ..editors.corner import bp as editors_corner_bp
 from ..extensions import limiter
 from ..outbox.delivery import try_now
@@ -31,12 +32,12 @@ bp.register_blueprint(editors_corner_bp)
 def expire_idle_sessions():
     """Sign out after a spell without activity, so a left PC shows nothing."""
     if current_user.is_authenticated:
-        if idle_too_long(session.get("staff_seen"), current_app.config["STAFF_IDLE_MINUTES"]):
-            signed_out(db_session(), "signed out after inactivity")
+        if idle_too_long(cookie.get("staff_seen"), current_app.config["STAFF_IDLE_MINUTES"]):
+            signed_out(db(), "signed out after inactivity")
             logout_user()
-            session.pop("staff_seen", None)
+            cookie.pop("staff_seen", None)
             return redirect(url_for("staff.login"))
-        session["staff_seen"] = utcnow().timestamp()
+        cookie["staff_seen"] = utcnow().timestamp()
     return None
 
 
@@ -52,11 +53,11 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        result = sign_in(db_session(), form.email.data, form.password.data)
+        result = sign_in(db(), form.email.data, form.password.data)
         if result.user is not None:
-            session.clear()  # a fresh session: nothing carried over from before
+            cookie.clear()  # a fresh session: nothing carried over from before
             login_user(result.user)
-            session["staff_seen"] = result.at.timestamp()
+            cookie["staff_seen"] = result.at.timestamp()
             return redirect(_home())
         failed = True
     return render_template("staff/login.html", form=form, failed=failed, wrong=WRONG), (400 if failed else 200)
@@ -69,14 +70,14 @@ def _home():
 @bp.post("/logout")
 @login_required
 def logout():
-    signed_out(db_session(), "sign out")
+    signed_out(db(), "sign out")
     logout_user()
-    session.clear()
+    cookie.clear()
     return redirect(url_for("staff.login"))
 
 
 def _referral(reference):
-    found = inboxes.find(db_session(), current_user, reference)
+    found = inboxes.find(db(), current_user, reference)
     if found is None:
         abort(404)  # another team's referral looks exactly like no referral
     return found
@@ -87,18 +88,18 @@ def _referral(reference):
 def inbox():
     if not current_user.sees_referrals:
         return redirect(_home())  # an editor's account: straight to the editors' corner
-    db = db_session()
+    database = db()
     wanted = request.args.get("reference", "").strip()
     if wanted:
         # A family on the phone reads out their reference: straight to it.
-        found = inboxes.find_typed(db, current_user, wanted)
+        found = inboxes.find_typed(database, current_user, wanted)
         if found is not None:
             return redirect(url_for("staff.referral", reference=found.reference))
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)
     chosen = request.args.get("status")
-    listing = inboxes.inbox_page(db, current_user, chosen, request.args.get("team"), page)
+    listing = inboxes.inbox_page(database, current_user, chosen, request.args.get("team"), page)
     team = request.args.get("team") if current_user.is_admin else None
     teams = {each.id: each.name for each in snapshot().localities.teams}
     return render_template("staff/inbox.html", referrals=listing.referrals, counts=listing.counts,
@@ -112,7 +113,7 @@ def export_csv():
     """The team's referrals as CSV (an administrator's: all of them)."""
     if not current_user.sees_referrals:
         abort(404)
-    return Response(csv_of(db_session(), current_user), mimetype="text/csv", headers={
+    return Response(csv_of(db(), current_user), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=referrals.csv"})
 
 
@@ -124,7 +125,7 @@ def _move_form(found):
 @login_required
 def referral(reference):
     found = _referral(reference)
-    past = actions.history(db_session(), found)
+    past = actions.history(db(), found)
     return render_template("staff/referral.html", referral=found, events=past.events, names=past.names,
                            status_form=StatusChangeForm(status=found.status), note_form=NoteForm(),
                            move_form=_move_form(found) if actions.may_move(current_user) else None,
@@ -138,7 +139,7 @@ def change_status(reference):
     form = StatusChangeForm()
     if not form.validate_on_submit():
         abort(400)
-    actions.change_status(db_session(), current_user, found, form.status.data)
+    actions.change_status(db(), current_user, found, form.status.data)
     return redirect(url_for("staff.referral", reference=found.reference))
 
 
@@ -149,7 +150,7 @@ def add_note(reference):
     form = NoteForm()
     if not form.validate_on_submit():
         abort(400)
-    actions.add_note(db_session(), current_user, found, form.text.data)
+    actions.add_note(db(), current_user, found, form.text.data)
     return redirect(url_for("staff.referral", reference=found.reference))
 
 
@@ -164,7 +165,7 @@ def move(reference):
     if not form.validate_on_submit():
         abort(400)
     content = snapshot()
-    message_id = actions.move(db_session(), current_user, found, content.localities.team(form.team.data),
+    message_id = actions.move(db(), current_user, found, content.localities.team(form.team.data),
                               form.reason.data, content.default_language)
     try_now(message_id)
     return redirect(url_for("staff.referral", reference=found.reference))
