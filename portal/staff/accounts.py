@@ -73,7 +73,7 @@ def idle_too_long(seen, idle_minutes, now=None):
     return bool(seen) and now - seen > idle_minutes * 60
 
 
-def signed_out(session, action):
+def signed_out(session, user, action):
     """Audit a sign-out (by the person, or after inactivity) and commit."""
-    record(session, action)
+    record(session, action, staff_id=user.id)
     session.commit()

@@ -18,12 +18,12 @@ class History:
     names: dict  # staff id -> e-mail address, for who did what
 
 
-def history(session, referral):
+def history(session, user, referral):
     """Return the referral's history with who did what; audits the view and commits."""
     events = session.scalars(select(ReferralEvent).where(ReferralEvent.referral_id == referral.id)
                              .order_by(ReferralEvent.at)).all()
     names = {user.id: user.email for user in session.scalars(select(StaffUser))}
-    record(session, "view referral", referral)
+    record(session, "view referral", referral, staff_id=user.id)
     session.commit()
     return History(events, names)
 
@@ -35,7 +35,7 @@ def change_status(session, user, referral, status):
     referral.status = status
     session.add(ReferralEvent(referral_id=referral.id, staff_id=user.id, kind=EventKind.STATUS,
                               text=LABELS[status]))
-    record(session, "change status", referral, detail=status)
+    record(session, "change status", referral, detail=status, staff_id=user.id)
     session.commit()
 
 
@@ -43,7 +43,7 @@ def add_note(session, user, referral, text):
     """Add a note to the referral's history and commit."""
     session.add(ReferralEvent(referral_id=referral.id, staff_id=user.id, kind=EventKind.NOTE,
                               text=text.strip()))
-    record(session, "add note", referral)
+    record(session, "add note", referral, staff_id=user.id)
     session.commit()
 
 
@@ -62,6 +62,6 @@ def move(session, user, referral, team, reason, staff_language):
                               text=f"moved from {previous} to {team.id}" + (f": {reason}" if reason else "")))
     message = moved_message(referral, team, inbox_url(referral.reference), staff_language)
     session.add(message)
-    record(session, "move referral", referral, detail=f"{previous} to {team.id}")
+    record(session, "move referral", referral, detail=f"{previous} to {team.id}", staff_id=user.id)
     session.commit()
     return message.id

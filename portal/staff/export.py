@@ -24,13 +24,16 @@ def spreadsheet_safe(value):
 
 
 def export_csv(session, user):
-    """Return the CSV of every referral this person may see; audited and committed."""
+    """Return the CSV of every referral this person may see, audited and
+    committed; None for an account that sees no referrals."""
     rows = newest_first(session, user)
+    if rows is None:
+        return None
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         writer.writerow([spreadsheet_safe(getattr(row, column)) for column in EXPORT_COLUMNS])
-    record(session, "export csv", detail=f"{len(rows)} referrals")
+    record(session, "export csv", detail=f"{len(rows)} referrals", staff_id=user.id)
     session.commit()
     return out.getvalue()

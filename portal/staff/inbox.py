@@ -48,6 +48,7 @@ class InboxPage:
     counts: dict  # filter name -> number of referrals
     page: int
     older: bool  # there is an older page
+    team: str | None  # the team shown (an administrator's choice), None for all
 
 
 def inbox_page(session, user, chosen=None, team=None, page=1):
@@ -66,11 +67,13 @@ def inbox_page(session, user, chosen=None, team=None, page=1):
         counting.with_only_columns(Referral.status, func.count()).group_by(Referral.status)).all())
     counts = {name: sum(counted.get(s, 0) for s in statuses) for name, statuses in FILTERS.items()}
     record(session, "view inbox", detail=f"filter {chosen or 'all'}, team {team or 'all'}, page {page}"
-           if user.is_admin else f"filter {chosen or 'all'}, page {page}")
+           if user.is_admin else f"filter {chosen or 'all'}, page {page}", staff_id=user.id)
     session.commit()
-    return InboxPage(referrals[:PER_PAGE], counts, page, len(referrals) > PER_PAGE)
+    return InboxPage(referrals[:PER_PAGE], counts, page, len(referrals) > PER_PAGE, team)
 
 
 def newest_first(session, user):
-    """Every referral this person may see, newest first (for the export)."""
-    return session.scalars(visible(user).order_by(Referral.created_at.desc())).all()
+    """Every referral this person may see, newest first (for the export);
+    None for an account that sees no referrals."""
+    query = visible(user)
+    return None if query is None else session.scalars(query.order_by(Referral.created_at.desc())).all()
