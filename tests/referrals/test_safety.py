@@ -9,10 +9,13 @@ import datetime
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from portal.db.base import utcnow
 from portal.referrals.models import Draft
+from portal.referrals.phone import parse_phone
 
 from .conftest import SHIPPED_CONTENT, all_messages, database, drafts, good_answers, page_of, referrals, text
 
@@ -282,3 +285,48 @@ def test_a_teams_deputy_is_sent_the_same_email(make_app, database_url, tmp_path)
     assert deputy.subject == team.subject and deputy.body == team.body
     assert referral.reference in deputy.body and "Ann" not in deputy.body
     assert {team.status, deputy.status} == {"sent"}
+
+
+# ---- any phone number typed: a clear error or a usable number, never a 500 -----------
+
+@pytest.fixture
+def unlimited_app(make_app, database_url):
+    # The rate limit would (rightly) stop a hundred posts from one address.
+    return make_app(DATABASE_URL=database_url, SMTP_URL=None, WTF_CSRF_ENABLED=False,
+                    REFERRAL_RATE_LIMIT="100000 per hour")
+
+
+TYPED_PHONES = st.one_of(
+    st.text(max_size=30),
+    st.from_regex(r"\+?[0-9 ()-]{3,24}", fullmatch=True),
+    st.integers(0, 999).map(lambda n: f"0161 496 0{n:03d}"),
+    st.integers(0, 999).map(lambda n: f"+44 7700 900{n:03d}"),
+)
+
+
+def test_any_phone_number_typed_is_refused_by_the_field_or_stored_usable(unlimited_app):
+    seen = {200: 0, 302: 0}
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(typed=TYPED_PHONES)
+    def post(typed):
+        client = unlimited_app.test_client()
+        response = client.post("/en/refer", data=good_answers(phone=typed, contact_ways=["phone"]))
+        assert response.status_code in (200, 302)
+        seen[response.status_code] += 1
+        typed = typed.replace("\x00", "")  # dropped by the form: no family types one
+        if response.status_code == 200:
+            page = page_of(response)
+            # Explained next to the field, or, with no number at all, next to the way it was needed for.
+            assert page.select_one("#phone-error" if typed.strip() else "#contact_ways-error"), typed
+            return
+        with client.session_transaction() as cookie:
+            draft_id = cookie["draft"]
+        with database(unlimited_app) as db:
+            answers = db.get(Draft, draft_id).answers
+        phone = parse_phone(answers["phone"])
+        assert phone is not None and phone.e164 == answers["phone_e164"], typed
+        assert answers["phone"] == " ".join(typed.split())
+
+    post()
+    assert seen[200] >= 10 and seen[302] >= 10, seen  # both paths were really taken
