@@ -94,6 +94,7 @@ def read_site(path, text):
             f"default_language: {default!r} must be one of languages",
             line_of(lines, ("default_language",)),
         )
+
     def exit_url(value, name):
         value = fields.one_line(value, name)
         if not value.startswith("https://") or "." not in value[8:].split("/")[0]:

@@ -6,7 +6,6 @@ site (languages, the team's name) are set in __init__.
 
 import datetime
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import request
 from flask_babel import lazy_gettext as _l

@@ -147,7 +147,7 @@ def send():
     # The id only: the confirmation reads the rest from the database, so no
     # answer of the family's is ever in a cookie.
     cookie["done"] = {"referral": referral.id, "team": destination.team.id,
-                      "outside": destination.outside_area, "matched": destination.matched is not None}
+                      "outside": destination.outside_area}
     for message in referral.messages:
         try_now(message.id)
     return redirect(url_for(".done"))
@@ -162,8 +162,7 @@ def done():
         return redirect(url_for(".start"))
     team = snapshot().localities.team(finished["team"])
     return render_template("referrals/done.html", referral=referral, reference=referral.reference,
-                           team=team, outside=finished["outside"],
-                           uncovered=not finished["outside"] and not finished["matched"])
+                           team=team, outside=finished["outside"])
 
 
 @bp.route("/status", methods=["GET", "POST"])

@@ -24,14 +24,14 @@ from ..db.engine import session as db_session
 from ..editors.corner import bp as editors_corner_bp
 from ..extensions import limiter
 from ..outbox.delivery import try_now
-from ..referrals.models import Referral
 from ..referrals import safe_contact
+from ..referrals.models import Referral
 from ..referrals.reference import normalise as normalise_reference
 from ..referrals.submit import inbox_url, moved_message
+from . import waiting
 from .audit import record
 from .models import ReferralEvent, StaffUser
 from .passwords import check_password
-from . import waiting
 
 log = logging.getLogger(__name__)
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -217,8 +217,8 @@ def inbox():
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_COLUMNS = ("reference", "created_at", "status", "team_id", "parent_name", "phone", "phone_e164", "email",
-                  "contact_ways", "best_times", "postcode", "address", "children", "help_with",
+EXPORT_COLUMNS = ("reference", "created_at", "status", "team_id", "parent_name", "phone", "phone_e164",
+                  "email", "contact_ways", "best_times", "postcode", "address", "children", "help_with",
                   "details", "spoken_language", "interpreter")
 
 

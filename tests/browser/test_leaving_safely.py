@@ -16,7 +16,7 @@ from portal.db.base import utcnow
 from portal.referrals.models import Draft
 
 from .test_referral_journey import (
-    CONTINUE, EXIT_URL, click_and_wait, fill_form, tab_until,
+    CONTINUE, EXIT_URL, click_and_wait, fill_form,
 )
 
 TYPED = ["Sam Example", "0161 496 0123", "SK5 8AB", "Ali"]
