@@ -1,32 +1,75 @@
-"""A family's answers between the form and "check your answers": kept on
-the server (the cookie holds only a random id), gone when sent."""
+"""A family's answers between the form and "check your answers".
+
+Only the draft's random id is in the family's cookie; the answers stay on the
+server, and only for a while: a draft left idle longer than
+``DRAFT_IDLE_MINUTES`` is deleted when next read and never shown again, so a
+phone picked up later by someone else shows an empty form.
+"""
 
 import datetime
 import secrets
 
+from flask import current_app
+from flask import session as cookie
 from sqlalchemy import delete
 
 from ..clock import utcnow
+from ..db.engine import db
 from .models import Draft
 
-DRAFT_HOURS = 6  # an unsent draft is purged after this long
+COOKIE_KEY = "draft"
 
 
-def load(session, draft_id):
-    """Return the draft with this id, or None."""
-    return session.get(Draft, draft_id) if draft_id else None
+def idle_limit():
+    return datetime.timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"])
 
 
-def save(session, draft, answers):
-    """Store the answers in the draft (a new one when None) and commit."""
-    draft = draft or Draft(id=secrets.token_urlsafe(32))
-    draft.answers = answers
-    draft.created_at = utcnow()
-    session.add(draft)
-    session.commit()
+def current():
+    """Return this family's draft, or None if there is none or it has expired."""
+    draft_id = cookie.get(COOKIE_KEY)
+    if not draft_id:
+        return None
+    session = db()
+    draft = session.get(Draft, draft_id)
+    if draft is not None and draft.touched_at < utcnow() - idle_limit():
+        session.delete(draft)
+        session.commit()
+        draft = None
+    if draft is None:
+        cookie.pop(COOKIE_KEY, None)
     return draft
 
 
-def stale_drafts(now):
-    """Return the statement that deletes drafts past DRAFT_HOURS."""
-    return delete(Draft).where(Draft.created_at < now - datetime.timedelta(hours=DRAFT_HOURS))
+def save(answers):
+    """Keep the answers in this family's draft (a new one if needed)."""
+    session = db()
+    draft = current() or Draft(id=secrets.token_urlsafe(32))
+    draft.answers = answers
+    draft.touched_at = utcnow()
+    session.add(draft)
+    session.commit()
+    cookie[COOKIE_KEY] = draft.id
+    return draft
+
+
+def touch(draft):
+    """Restart the idle clock: the family is still reading their answers."""
+    draft.touched_at = utcnow()
+    db().commit()
+
+
+def forget(draft=None):
+    """Delete this family's draft and everything the cookie holds for them."""
+    session = db()
+    draft_id = draft.id if draft is not None else cookie.get(COOKIE_KEY)
+    if draft_id:
+        session.execute(delete(Draft).where(Draft.id == draft_id))
+    delete_stale(session, idle_limit())
+    session.commit()
+    cookie.clear()
+
+
+def delete_stale(session, idle, now=None):
+    """Delete every draft idle longer than ``idle``; return how many."""
+    cutoff = (now or utcnow()) - idle
+    return session.execute(delete(Draft).where(Draft.touched_at < cutoff)).rowcount

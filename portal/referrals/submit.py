@@ -11,10 +11,8 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
 from ..localities.routing import route
 from ..outbox.models import Message
-from .drafts import stale_drafts
 from .models import Referral
 from .reference import new_reference
 
@@ -59,16 +57,9 @@ def moved_message(referral, team, inbox_url, language):
             "This e-mail holds no personal details on purpose.", **values))
 
 
-def send_draft(session, draft, localities, lang, staff_language):
-    """Turn a family's draft into a stored referral with its team e-mail,
-    delete the draft (and any stale ones); return (referral, route)."""
-    referral, destination = submit(session, draft.answers, localities, lang,
-                                   inbox_url_for=inbox_url, staff_language=staff_language)
-    # The referral is committed: from here on nothing can lose it.
-    session.delete(draft)
-    session.execute(stale_drafts(utcnow()))
-    session.commit()
-    return referral, destination
+def sent(session, referral_id):
+    """Return the referral just sent, for its confirmation page (None if gone)."""
+    return session.get(Referral, referral_id) if referral_id else None
 
 
 def submit(session, answers, localities, lang, inbox_url_for, staff_language="en"):
@@ -82,8 +73,12 @@ def submit(session, answers, localities, lang, inbox_url_for, staff_language="en
             reference=new_reference(), team_id=destination.team.id,
             outside_area=destination.outside_area, language=lang, **answers,
         )
-        referral.messages.append(team_message(
-            referral, destination.team, inbox_url_for(referral.reference), staff_language))
+        message = team_message(referral, destination.team, inbox_url_for(referral.reference), staff_language)
+        referral.messages.append(message)
+        if destination.team.deputy_email:
+            # The same e-mail to the team's named deputy, delivered on its own.
+            referral.messages.append(Message(recipient=destination.team.deputy_email,
+                                             subject=message.subject, body=message.body))
         session.add(referral)
         try:
             session.commit()

@@ -1,5 +1,6 @@
 """``flask referrals purge`` and ``flask referrals export REF``."""
 
+import datetime
 import json
 import logging
 
@@ -21,7 +22,8 @@ referrals_cli = AppGroup("referrals", help="The families' referrals: retention a
 def purge_command():
     """Delete referrals older than PORTAL_RETENTION_DAYS (counts only are logged)."""
     with session_factory()() as session:
-        counts = purge(session, current_app.config["RETENTION_DAYS"])
+        counts = purge(session, current_app.config["RETENTION_DAYS"],
+                       draft_idle=datetime.timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"]))
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
     log.info("purged %s", summary)
     click.echo(f"purged {summary}")

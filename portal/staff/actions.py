@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..audit.log import record
+from ..referrals import safe_contact
 from ..referrals.submit import inbox_url, moved_message
 from .inbox import LABELS
 from .models import EventKind, ReferralEvent, StaffUser
@@ -40,11 +41,14 @@ def change_status(session, user, referral, status):
 
 
 def add_note(session, user, referral, text):
-    """Add a note to the referral's history and commit."""
+    """Add a note to the referral's history and commit; return warnings for
+    each way of contact it mentions that the family did not allow (the note
+    is kept: it records what happened)."""
     session.add(ReferralEvent(referral_id=referral.id, staff_id=user.id, kind=EventKind.NOTE,
                               text=text.strip()))
     record(session, "add note", referral, staff_id=user.id)
     session.commit()
+    return safe_contact.warnings(text, referral.contact_ways)
 
 
 def may_move(user):

@@ -8,8 +8,8 @@ from .inbox import newest_first
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_COLUMNS = ("reference", "created_at", "status", "team_id", "parent_name", "phone", "email",
-                  "contact_ways", "best_times", "postcode", "address", "children", "help_with",
+EXPORT_COLUMNS = ("reference", "created_at", "status", "team_id", "parent_name", "phone", "phone_e164",
+                  "email", "contact_ways", "best_times", "postcode", "address", "children", "help_with",
                   "details", "spoken_language", "interpreter")
 
 

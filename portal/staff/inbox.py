@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from ..audit.log import record
 from ..referrals.models import Referral, Status
 from ..referrals.reference import normalise as normalise_reference
+from . import waiting
 
 PER_PAGE = 100  # referrals on one page of the inbox
 # What staff call each status: "received" and "with the team" are both new to them.
 LABELS = {Status.RECEIVED: "New", Status.WITH_TEAM: "New", Status.CONTACTED: "Contacted",
           Status.CLOSED: "Closed"}
-FILTERS = {"new": (Status.RECEIVED, Status.WITH_TEAM), "contacted": (Status.CONTACTED,),
+FILTERS = {"new": waiting.NEW, "contacted": (Status.CONTACTED,),
            "closed": (Status.CLOSED,)}
 
 
@@ -49,13 +50,15 @@ class InboxPage:
     page: int
     older: bool  # there is an older page
     team: str | None  # the team shown (an administrator's choice), None for all
+    waits: dict  # referral id -> waiting.Waiting, or None once the team has acted
 
 
-def inbox_page(session, user, chosen=None, team=None, page=1):
-    """One page of the inbox, newest first, with counts per filter; audited
-    and committed. ``team`` is honoured for an administrator only."""
+def inbox_page(session, user, localities, now, chosen=None, team=None, page=1):
+    """One page of the inbox, overdue first (longest waiting first), then
+    newest first, with counts per filter and how long each has waited at
+    ``now``; audited and committed. ``team`` is honoured for an administrator only."""
     team = team if user.is_admin else None
-    query = visible(user).order_by(Referral.created_at.desc(), Referral.id.desc())
+    query = visible(user).order_by(*waiting.overdue_first(localities, now))
     if chosen in FILTERS:
         query = query.where(Referral.status.in_(FILTERS[chosen]))
     if team:
@@ -69,7 +72,9 @@ def inbox_page(session, user, chosen=None, team=None, page=1):
     record(session, "view inbox", detail=f"filter {chosen or 'all'}, team {team or 'all'}, page {page}"
            if user.is_admin else f"filter {chosen or 'all'}, page {page}", staff_id=user.id)
     session.commit()
-    return InboxPage(referrals[:PER_PAGE], counts, page, len(referrals) > PER_PAGE, team)
+    referrals, older = referrals[:PER_PAGE], len(referrals) > PER_PAGE
+    waits = {referral.id: waiting.waiting(referral, localities, now) for referral in referrals}
+    return InboxPage(referrals, counts, page, older, team, waits)
 
 
 def newest_first(session, user):

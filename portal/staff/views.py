@@ -5,7 +5,18 @@ or export module, and renders or redirects. A referral outside the
 person's team is a 404, so ids are never confirmed.
 """
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask import session as cookie
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,7 +26,8 @@ from ..db.engine import db
 from ..editors.corner import bp as editors_corner_bp
 from ..extensions import limiter
 from ..outbox.delivery import try_now
-from . import actions
+from ..referrals import safe_contact
+from . import actions, waiting
 from . import inbox as inboxes
 from .accounts import WRONG, idle_too_long, sign_in, signed_out
 from .export import export_csv as csv_of
@@ -99,9 +111,12 @@ def inbox():
     if page < 1:
         abort(404)
     chosen = request.args.get("status")
-    listing = inboxes.inbox_page(database, current_user, chosen, request.args.get("team"), page)
-    teams = {each.id: each.name for each in snapshot().localities.teams}
+    localities = snapshot().localities
+    listing = inboxes.inbox_page(database, current_user, localities, utcnow(), chosen,
+                                 request.args.get("team"), page)
+    teams = {each.id: each.name for each in localities.teams}
     return render_template("staff/inbox.html", referrals=listing.referrals, counts=listing.counts,
+                           waits=listing.waits, safe=safe_contact.read,
                            chosen=chosen, statuses=LABELS, teams=teams, page=page,
                            older=listing.older, team=listing.team, not_found=wanted or None)
 
@@ -126,10 +141,14 @@ def _move_form(found):
 def referral(reference):
     found = _referral(reference)
     past = actions.history(db(), current_user, found)
+    localities = snapshot().localities
     return render_template("staff/referral.html", referral=found, events=past.events, names=past.names,
+                           safe=safe_contact.read(found.contact_ways), note_warning=safe_contact.warnings,
+                           note_warnings=get_flashed_messages(category_filter=["note-warning"]),
+                           waited=waiting.waiting(found, localities, utcnow()),
                            status_form=StatusChangeForm(status=found.status), note_form=NoteForm(),
                            move_form=_move_form(found) if actions.may_move(current_user) else None,
-                           statuses=LABELS, team=snapshot().localities.team(found.team_id))
+                           statuses=LABELS, team=localities.team(found.team_id))
 
 
 @bp.post("/referrals/<reference>/status")
@@ -150,7 +169,9 @@ def add_note(reference):
     form = NoteForm()
     if not form.validate_on_submit():
         abort(400)
-    actions.add_note(db(), current_user, found, form.text.data)
+    # Saved (it records what happened), and the writer is told at once.
+    for warning in actions.add_note(db(), current_user, found, form.text.data):
+        flash(warning, "note-warning")
     return redirect(url_for("staff.referral", reference=found.reference))
 
 
