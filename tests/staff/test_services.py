@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEntry
 from portal.clock import utcnow
+from portal.content.web import store
 from portal.staff import accounts, actions, export, inbox
 from portal.staff.models import EventKind, ReferralEvent, StaffUser
 
@@ -47,9 +48,10 @@ def test_the_inbox_and_actions_work_on_a_session(app):
         assert export.export_csv(session, editor) is None
         found = inbox.find_typed(session, north, reference_of("north").lower().replace("-", " "))
         assert found is not None and found.reference == reference_of("north")
-        listing = inbox.inbox_page(session, north, chosen="new")
+        listing = inbox.inbox_page(session, north, store().snapshot.localities, utcnow(), chosen="new")
         assert [r.reference for r in listing.referrals] == [reference_of("north")]
         assert listing.counts == {"new": 1, "contacted": 0, "closed": 0} and not listing.older
+        assert listing.waits[found.id].days == 0 and not listing.waits[found.id].overdue
         actions.change_status(session, north, found, "contacted")
         actions.add_note(session, north, found, "  rang back  ")
         kinds = [(e.kind, e.text) for e in session.scalars(select(ReferralEvent).order_by(ReferralEvent.id))]
