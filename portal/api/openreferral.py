@@ -117,7 +117,7 @@ def service(page, snapshot, base_url, today, region, terms):
             }]
     location = where(page, snapshot, region)
     full["service_at_locations"] = [at_location(page, site, location)] if location else []
-    phone = hub.phone if isinstance(page, Hub) else page.booking_phone
+    phone = page.phone if isinstance(page, Hub) else page.booking_phone
     if phone:
         full["contacts"] = [{
             "id": identifier(site, page.section, page.id, "contact"),

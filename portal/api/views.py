@@ -11,9 +11,10 @@ import datetime
 import logging
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..content.web import snapshot
+from ..extensions import csrf
 from ..public.filters import AGE_LABELS
 from ..public.views import SECTION_INTROS, SECTION_NAMES
 from ..search.service import search_service
@@ -27,6 +28,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The profile's openapi.json, which describes this API.
 OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json"
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
+# Nothing here accepts a write (each is a 405), so there is no form to protect,
+# and a directory's POST gets a JSON answer rather than the site's form page.
+csrf.exempt(bp)
 
 
 @bp.after_request
@@ -58,7 +62,7 @@ def unknown(address):
 @bp.route("/", methods=WRITES)
 @bp.route("/<path:address>", methods=WRITES)
 def read_only(address=""):
-    abort(405, "this API is read-only: use GET")
+    raise MethodNotAllowed(["GET", "HEAD"], "this API is read-only: use GET")
 
 
 def _base_url():
