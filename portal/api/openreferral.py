@@ -136,11 +136,16 @@ def service(page, snapshot, base_url, today, region, terms):
 
 
 def where(page, snapshot, region):
-    """The location a service is offered at: its hub, or a venue of its own."""
+    """The location a service is offered at: its hub, or a venue of its own.
+
+    None when it names a hub the content no longer has.
+    """
     if isinstance(page, Hub):
         return _location(page, snapshot.site, region)
-    hub = snapshot.hub(snapshot.default_language, page.hub_id) if page.hub_id else None
-    return _location(hub, snapshot.site, region) if hub else _place(page, snapshot.site, region)
+    if page.hub_id:
+        hub = snapshot.hub(snapshot.default_language, page.hub_id)
+        return _location(hub, snapshot.site, region) if hub else None
+    return _place(page, snapshot.site, region)
 
 
 def at_location(page, site, location, nested_service=None):
