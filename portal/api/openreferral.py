@@ -162,10 +162,10 @@ def at_location(page, site, location, nested_service=None):
 
 
 def _address(site, key, lines, postcode, region):
-    """A postal address, or None when it lacks a street, a town or a postcode.
+    """A postal address, or None without a postcode or at least two lines.
 
-    The last line is the town ("Adswood, Stockport": the post town is
-    Stockport, and Adswood joins the lines before it).
+    The first line is address_1 and the last the town ("Adswood, Stockport":
+    the post town is Stockport, and Adswood joins the lines between).
     """
     lines = list(lines)
     if len(lines) < 2 or not postcode:
