@@ -45,7 +45,12 @@ def public_json(response):
 
 @bp.errorhandler(HTTPException)
 def json_error(error):
-    return jsonify(error=error.description, status=error.code), error.code
+    response = jsonify(error=error.description, status=error.code)
+    # Keep what the error adds besides its HTML body, such as a 405's Allow.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, error.code
 
 
 @bp.errorhandler(Exception)
