@@ -62,6 +62,9 @@ class Config:
         # Seconds the family waits for the mail server before the e-mail is
         # left queued for `flask outbox deliver`.
         self.DELIVERY_TIMEOUT = float(os.environ.get("PORTAL_DELIVERY_TIMEOUT") or 5)
+        # The Open Referral address field "state_province", which the UK
+        # profile requires: in the UK, the nation the service is in.
+        self.STATE_PROVINCE = os.environ.get("PORTAL_STATE_PROVINCE") or "England"
 
     # How often (seconds) a worker looks for edited content files.
     CONTENT_POLL_SECONDS = 2.0

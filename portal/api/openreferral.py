@@ -10,6 +10,10 @@ councils running this code never share one.
 
 Times are Europe/London wall-clock times ("10:00"): a weekly schedule runs
 across both clock changes, so no single UTC offset would be right all year.
+
+A field the profile makes optional is left out when the content has no value
+for it, never sent as an empty string; an address is given only when it is
+complete enough to carry every field the profile requires.
 """
 
 import datetime
@@ -18,6 +22,7 @@ import uuid
 from ..content.pages import Activity, Hub
 from ..content.sections import SERVICES
 from ..timetable.sessions import LONDON, SingleDate, WeeklyRun
+from .plaintext import plain_text
 
 VERSION = "3.0"
 PROFILE = "https://openreferraluk.org/"
@@ -84,17 +89,20 @@ def summary(page, site, base_url):
     return service
 
 
-def service(page, snapshot, base_url, today):
-    """One fully nested service."""
+def service(page, snapshot, base_url, today, region, terms):
+    """One fully nested service.
+
+    ``region`` is the state or province its addresses are in; ``terms``
+    are the documents of the taxonomy terms that describe it.
+    """
     site = snapshot.site
     full = summary(page, site, base_url)
-    full["description"] = f"{page.summary}\n\n{page.body_text}".strip()
+    full["description"] = "\n\n".join(
+        part for part in (page.summary, plain_text(page.body_html)) if part)
     service_id = full["id"]
     if isinstance(page, Hub):
-        hub = page
-        full["schedules"] = _opening_schedules(hub, site, service_id)
+        full["schedules"] = _opening_schedules(page, site, service_id)
     else:
-        hub = snapshot.hub(snapshot.default_language, page.hub_id) if page.hub_id else None
         full["schedules"] = _session_schedules(page, site, service_id, base_url)
         alert = _alert(page, today)
         if alert:
@@ -107,14 +115,9 @@ def service(page, snapshot, base_url, today):
                 "option": page.cost,
                 **({"amount": 0} if free else {}),
             }]
-    location = _location(hub, site) if hub else _place(page, site)
-    full["service_at_locations"] = [{
-        "id": identifier(site, page.section, page.id, "at", location["id"]),
-        "service_id": service_id,
-        "location_id": location["id"],
-        "location": location,
-    }] if location else []
-    phone = hub.phone if isinstance(page, Hub) else page.booking_phone
+    location = where(page, snapshot, region)
+    full["service_at_locations"] = [at_location(page, site, location)] if location else []
+    phone = page.phone if isinstance(page, Hub) else page.booking_phone
     if phone:
         full["contacts"] = [{
             "id": identifier(site, page.section, page.id, "contact"),
@@ -122,49 +125,97 @@ def service(page, snapshot, base_url, today):
             "name": page.title if isinstance(page, Hub) else f"Booking: {page.title}",
             "phones": [{"id": identifier(site, page.section, page.id, "phone"), "number": phone}],
         }]
+    if terms:
+        full["attributes"] = [{
+            "id": identifier(site, page.section, page.id, "attribute", term["id"]),
+            "link_id": service_id,
+            "taxonomy_term_id": term["id"],
+            "taxonomy_term": term,
+        } for term in terms]
     return full
 
 
-def _address(site, key, lines, postcode):
+def where(page, snapshot, region):
+    """The location a service is offered at: its hub, or a venue of its own.
+
+    None when it names a hub the content no longer has.
+    """
+    if isinstance(page, Hub):
+        return _location(page, snapshot.site, region)
+    if page.hub_id:
+        hub = snapshot.hub(snapshot.default_language, page.hub_id)
+        return _location(hub, snapshot.site, region) if hub else None
+    return _place(page, snapshot.site, region)
+
+
+def at_location(page, site, location, nested_service=None):
+    """The link between a service and the location it is offered at."""
+    link = {
+        "id": identifier(site, page.section, page.id, "at", location["id"]),
+        "service_id": identifier(site, page.section, page.id),
+        "location_id": location["id"],
+        "location": location,
+    }
+    if nested_service is not None:
+        link["service"] = nested_service
+    return link
+
+
+def _address(site, key, lines, postcode, region):
+    """A postal address, or None without a postcode or at least two lines.
+
+    The first line is address_1 and the last the town ("Adswood, Stockport":
+    the post town is Stockport, and Adswood joins the lines between).
+    """
     lines = list(lines)
-    return {
+    if len(lines) < 2 or not postcode:
+        return None
+    place, _, town = lines[-1].rpartition(",")
+    rest = [line for line in (*lines[1:-1], place.strip()) if line]
+    address = {
         "id": identifier(site, *key, "address"),
-        "address_1": lines[0] if lines else "",
-        "address_2": ", ".join(lines[1:-1]) if len(lines) > 2 else "",
-        "city": lines[-1] if len(lines) > 1 else "",
-        "state_province": "",
-        "postal_code": postcode or "",
+        "address_1": lines[0],
+        "city": town.strip(),
+        "state_province": region,
+        "postal_code": postcode,
         "country": "GB",
         "address_type": "physical",
     }
+    if rest:
+        address["address_2"] = ", ".join(rest)
+    return address
 
 
-def _location(hub, site):
+def _location(hub, site, region):
+    key = ("locations", "hubs", hub.id)
     location = {
-        "id": identifier(site, "locations", "hubs", hub.id),
+        "id": identifier(site, *key),
+        "location_type": "physical",
         "name": hub.title,
         "description": hub.summary,
-        "addresses": [_address(site, ("locations", "hubs", hub.id), hub.address, hub.postcode)],
-        "accessibility": [{"id": identifier(site, "locations", "hubs", hub.id, "access", facility),
-                           "description": facility} for facility in hub.facilities],
     }
     if hub.location:
         location["latitude"], location["longitude"] = hub.location
+    address = _address(site, key, hub.address, hub.postcode, region)
+    if address:
+        location["addresses"] = [address]
+    if hub.facilities:
+        location["accessibility"] = [{"id": identifier(site, *key, "access", facility),
+                                      "description": facility} for facility in hub.facilities]
     if hub.phone:
-        location["phones"] = [{"id": identifier(site, "locations", "hubs", hub.id, "phone"),
-                               "number": hub.phone}]
+        location["phones"] = [{"id": identifier(site, *key, "phone"), "number": hub.phone}]
     return location
 
 
-def _place(page, site):
+def _place(page, site, region):
     """The location of a group that meets somewhere other than a hub."""
     place = page.venue
     key = ("locations", page.section, page.id)
-    return {
-        "id": identifier(site, *key),
-        "name": place.name,
-        "addresses": [_address(site, key, place.address, place.postcode)],
-    }
+    location = {"id": identifier(site, *key), "location_type": "physical", "name": place.name}
+    address = _address(site, key, place.address, place.postcode, region)
+    if address:
+        location["addresses"] = [address]
+    return location
 
 
 def _clock(value):
