@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 from whoosh import highlight, index
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, FuzzyTerm, Not, Or, Prefix, Term
-from whoosh.sorting import FieldFacet
 
+from . import postings
 from .analysis import CJK, analyzer, spelling_analyzer
 
 ALL = "all"  # indexed for a page with no localities or ages: it serves every one
 FIELDS = ("title", "about", "body")
 BOOSTS = {"title": 4.0, "about": 2.0, "body": 1.0}
 SNIPPET_SOURCE = 3000  # characters of a page searched for a snippet
+# Whoosh's default fragments and scoring, with <mark> (stateless: threads share it).
+HIGHLIGHTER = highlight.Highlighter(formatter=highlight.HtmlFormatter(tagname="mark",
+                                                                      between=" … "))
 RAW_WORD = re.compile(
     rf"[{CJK}]+|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u0980-\u09ff\u200c\u200d]+"
     r"(?:['’]\w+)*"
@@ -110,13 +113,13 @@ def update(folder, changed, removed_keys):
 
 
 class Index:
-    """An open index generation and a searcher kept for reuse."""
+    """An open index generation: a searcher kept for reuse, and its shared postings."""
 
     def __init__(self, folder):
         self.folder = folder
         self._ix = index.open_dir(str(folder))
         self._searcher = self._ix.searcher()
-        self._filters = {}  # filter query -> document numbers (the index never changes)
+        self._postings = postings.for_generation(folder)  # one per process, shared by threads
         self.languages = {name.rsplit("_", 1)[1] for name in self._ix.schema.names()
                           if name.startswith("title_")}
 
@@ -145,44 +148,32 @@ class Index:
                 query = self._query(text, side_lang, synonyms or {}, all_words)
                 if query is None:
                     continue
-                where = And([scope, *narrowing])
-                hits = self._searcher.search(query, filter=self._docs(where), limit=wanted,
-                                             groupedby=FieldFacet("section"))
-                counts = {name: len(docs) for name, docs in hits.groups("section").items()}
+                docs, scores = self._postings.evaluate(query)
+                keep = self._postings.allowed(And([scope, *narrowing]))[docs]
+                docs, scores = docs[keep], scores[keep]
+                counts = self._postings.counts(docs)
                 for name, count in counts.items():
                     results.sections[name] = results.sections.get(name, 0) + count
                 if section:
-                    hits = self._searcher.search(
-                        query, filter=self._docs(And([where, Term("section", section)])),
-                        limit=wanted)
-                # The counts already hold the total: len(hits) would run the query again.
-                results.total += counts.get(section, 0) if section else sum(counts.values())
-                found.append((side_lang, hits))
+                    keep = self._postings.allowed(Term("section", section))[docs]
+                    docs, scores = docs[keep], scores[keep]
+                results.total += len(docs)
+                found.append((side_lang, query, self._postings.top(docs, scores, wanted)))
             if results.sections or not all_words:
                 results.all_words = all_words
                 break
-        ordered = [(side_lang, hit) for side_lang, hits in found for hit in hits]
-        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        for side_lang, hit in ordered[start:wanted]:
+        ordered = [(side_lang, query, doc) for side_lang, query, docs in found for doc in docs]
+        for side_lang, query, doc in ordered[start:wanted]:
+            stored = self._postings.stored(doc)
             snippet = None
             if texts:
-                hit.results.formatter = formatter
-                body = texts(hit["lang"], hit["section"], hit["page_id"])[:SNIPPET_SOURCE]
-                snippet = hit.highlights(f"body_{side_lang}", text=body, top=2) or None
-            results.hits.append(Hit(hit["lang"], hit["section"], hit["page_id"], snippet))
+                body = texts(stored["lang"], stored["section"], stored["page_id"])
+                snippet = _snippet(body[:SNIPPET_SOURCE], side_lang,
+                                   self._postings.words(query, f"body_{side_lang}"))
+            results.hits.append(Hit(stored["lang"], stored["section"], stored["page_id"], snippet))
         if not results.total or not results.all_words:
             results.suggestion = self.suggest(text)
         return results
-
-    def _docs(self, where):
-        """Return the documents a filter allows, worked out once per generation."""
-        key = repr(where)
-        docs = self._filters.get(key)
-        if docs is None:
-            if len(self._filters) > 512:
-                self._filters.clear()
-            docs = self._filters[key] = set(self._searcher.docs_for_query(where))
-        return docs
 
     def _known(self, lang, term):
         reader = self._searcher.reader()
@@ -253,6 +244,19 @@ class Index:
                     word, changed = options[0], True
             words.append(word)
         return " ".join(words) if changed else None
+
+
+def _snippet(text, lang, words):
+    """Mark the query's words in the text, as Whoosh's Highlighter does for a hit.
+
+    The text is analysed as the body field is, so "feeding" marks "feed"
+    and "fed" alike; the two best fragments are kept.
+    """
+    tokens = analyzer(lang)(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = HIGHLIGHTER._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
+    fragments = highlight.top_fragments(HIGHLIGHTER.fragmenter.fragment_tokens(text, tokens), 2,
+                                        HIGHLIGHTER.scorer, HIGHLIGHTER.order, minscore=1)
+    return HIGHLIGHTER.formatter.format(fragments) or None
 
 
 def _either(fieldname, value):
