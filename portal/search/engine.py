@@ -6,21 +6,20 @@ and get plain records out.
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from whoosh import highlight, index
+from whoosh import index
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, FuzzyTerm, Not, Or, Prefix, Term
 
 from . import postings
+from .snippets import snippet
 from .analysis import CJK, analyzer, spelling_analyzer
 
 ALL = "all"  # indexed for a page with no localities or ages: it serves every one
 FIELDS = ("title", "about", "body")
 BOOSTS = {"title": 4.0, "about": 2.0, "body": 1.0}
 SNIPPET_SOURCE = 3000  # characters of a page searched for a snippet
-# Whoosh's default fragments and scoring, with <mark> (stateless: threads share it).
-HIGHLIGHTER = highlight.Highlighter(formatter=highlight.HtmlFormatter(tagname="mark",
-                                                                      between=" … "))
 RAW_WORD = re.compile(
     rf"[{CJK}]+|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u0980-\u09ff\u200c\u200d]+"
     r"(?:['’]\w+)*"
@@ -163,14 +162,16 @@ class Index:
                 results.all_words = all_words
                 break
         ordered = [(side_lang, query, doc) for side_lang, query, docs in found for doc in docs]
+        marked = {}  # language -> the query's words in its body field
         for side_lang, query, doc in ordered[start:wanted]:
             stored = self._postings.stored(doc)
-            snippet = None
+            cut = None
             if texts:
+                if side_lang not in marked:
+                    marked[side_lang] = self._postings.words(query, f"body_{side_lang}")
                 body = texts(stored["lang"], stored["section"], stored["page_id"])
-                snippet = _snippet(body[:SNIPPET_SOURCE], side_lang,
-                                   self._postings.words(query, f"body_{side_lang}"))
-            results.hits.append(Hit(stored["lang"], stored["section"], stored["page_id"], snippet))
+                cut = snippet(body[:SNIPPET_SOURCE], side_lang, marked[side_lang])
+            results.hits.append(Hit(stored["lang"], stored["section"], stored["page_id"], cut))
         if not results.total or not results.all_words:
             results.suggestion = self.suggest(text)
         return results
@@ -220,7 +221,7 @@ class Index:
             if options:
                 clauses.append(Or(options))
             for phrase in sorted(group, key=len, reverse=True):  # "speech delay" before "speech"
-                text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+                text = _standing(phrase).sub(" ", text)
         words = RAW_WORD.findall(text)
         ends_mid_word = bool(words) and not text.endswith(" ")
         for index_, word in enumerate(words):
@@ -246,19 +247,6 @@ class Index:
         return " ".join(words) if changed else None
 
 
-def _snippet(text, lang, words):
-    """Mark the query's words in the text, as Whoosh's Highlighter does for a hit.
-
-    The text is analysed as the body field is, so "feeding" marks "feed"
-    and "fed" alike; the two best fragments are kept.
-    """
-    tokens = analyzer(lang)(text, positions=True, chars=True, mode="index", removestops=False)
-    tokens = HIGHLIGHTER._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
-    fragments = highlight.top_fragments(HIGHLIGHTER.fragmenter.fragment_tokens(text, tokens), 2,
-                                        HIGHLIGHTER.scorer, HIGHLIGHTER.order, minscore=1)
-    return HIGHLIGHTER.formatter.format(fragments) or None
-
-
 def _either(fieldname, value):
     """Match pages for ``value`` and pages for everyone."""
     return Or([Term(fieldname, value), Term(fieldname, ALL)]) if value else None
@@ -273,8 +261,12 @@ def _synonym_groups(text, synonyms):
     groups = []
     for service, everyday in synonyms.items():
         group = (service, *everyday)
-        for phrase in sorted(group, key=len, reverse=True):
-            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
-                groups.append(group)
-                break
+        if any(_standing(phrase).search(text) for phrase in group):
+            groups.append(group)
     return groups
+
+
+@lru_cache(maxsize=4096)
+def _standing(phrase):
+    """A pattern for a word or phrase standing whole in a text."""
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
