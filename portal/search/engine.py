@@ -234,15 +234,14 @@ class Index:
 
     def suggest(self, text):
         """Return the query with unknown words replaced by close known ones, or None."""
-        corrector = self._searcher.corrector("spelling")
         reader = self._searcher.reader()
         changed, words = False, []
         for match in RAW_WORD.finditer(text.lower()):
             word = match.group(0)
             if len(word) >= 3 and (("spelling", word) not in reader):
-                options = corrector.suggest(word, limit=1, maxdist=2 if len(word) >= 6 else 1)
-                if options:
-                    word, changed = options[0], True
+                option = self._postings.correction(word, maxdist=2 if len(word) >= 6 else 1)
+                if option:
+                    word, changed = option, True
             words.append(word)
         return " ".join(words) if changed else None
 

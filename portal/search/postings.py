@@ -24,6 +24,7 @@ B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults, which the ranking was tune
 NO_DOCS = np.empty(0, np.int64)
 NO_SCORES = np.empty(0)
 MAX_FILTERS = 512
+MAX_CORRECTIONS = 10_000
 
 _shared = weakref.WeakValueDictionary()  # folder -> Postings, while some Index uses it
 _sharing = threading.Lock()
@@ -58,6 +59,7 @@ class Postings:
         self._terms = {}  # (field, text) -> (docnums, scores)
         self._expansions = {}  # typo or prefix query -> the indexed words it stands for
         self._filters = {}  # filter query -> boolean mask of the documents it allows
+        self._corrections = {}  # unknown word -> the closest known word, or None
         self._lengths = {}  # field -> each document's field length, -1 until read
 
     def close(self):
@@ -127,6 +129,23 @@ class Postings:
                 mask[list(self._searcher.docs_for_query(where))] = True
                 self._filters[key] = mask
         return mask
+
+    def correction(self, word, maxdist):
+        """Return the most frequent indexed word this close to ``word``, or None.
+
+        Whoosh walks the whole "did you mean" vocabulary for this (tens of
+        milliseconds at 10,000 pages), so each word's answer is kept for the
+        generation: people make the same typos.
+        """
+        key = (word, maxdist)
+        if key not in self._corrections:
+            with self._lock:
+                if len(self._corrections) > MAX_CORRECTIONS:
+                    self._corrections.clear()
+                options = self._searcher.corrector("spelling").suggest(word, limit=1,
+                                                                       maxdist=maxdist)
+                self._corrections[key] = options[0] if options else None
+        return self._corrections[key]
 
     def stored(self, doc):
         with self._lock:
