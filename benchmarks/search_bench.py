@@ -1,34 +1,40 @@
-"""Search benchmark: build time, index size and query latency, beside SQLite FTS5.
+"""Search benchmark: build time, memory and query latency, beside SQLite FTS5.
 
-    .venv/bin/python benchmarks/search_bench.py [--sizes 1000 10000] [--queries 200]
-                                                [--profile] [--per-query] [--keep]
+    .venv/bin/python benchmarks/search_bench.py [--sizes 1000 3000 10000 30000] [--runs 3]
+                                                [--queries 200] [--engine-build] [--profile]
+                                                [--per-query] [--keep]
 
-For each size N it writes a synthetic content folder of N English pages into
-a temporary folder (the real site.yml, localities.yml, synonyms.yml and every
-real English page, then synthetic groups, EPEC courses and health-visiting
-pages made of the real pages' sentences, headings and topics, about 300
-words each, with front matter copied from a real page of the same kind),
-checks that the loader reports no errors, then measures:
+For each size N it writes, once, a synthetic content folder of N English
+pages into a temporary folder (the real site.yml, localities.yml,
+synonyms.yml and every real English page, then synthetic groups, EPEC
+courses and health-visiting pages made of the real pages' sentences,
+headings and topics, about 300 words each, with front matter copied from a
+real page of the same kind). Then, ``--runs`` times with the sizes
+interleaved, it checks that the loader reports no errors and measures:
 
 - full build: ``rebuild(content, search, force=True)`` (loads the content and
-  builds a generation), and ``engine.build`` alone from a loaded snapshot;
-  the index size on disk;
-- one changed page: a page's title and body are edited, then
-  ``rebuild(content, search)`` in this process, and the builder process the
-  web workers start (``python -m portal.search.builder``), are timed until
-  the new generation is published, and the new words are searched for; the
-  "save -> searchable" figure is Config.CONTENT_POLL_SECONDS plus that time;
+  builds a generation), and with --engine-build ``engine.build`` alone from a
+  loaded snapshot; the index size on disk;
+- worker memory: a fresh process loads the content, then opens the index
+  and runs the query mix; its RSS before and after;
 - query latency: a fixed mix of one-word, two-word, quoted-phrase, typo and
   filtered queries (with snippets, as the search page asks), from one reused
-  Index after a warm-up: p50, p95 and max;
+  Index after a warm-up: p50, p95 and max, and the warm-up's times (the
+  first search of each query on a newly opened generation);
 - the reference floor: the same documents in an in-memory SQLite FTS5 table
   (porter tokenizer), the equivalent queries (AND of the words, a quoted
   phrase as an FTS5 phrase, typos as typed, filters as WHERE on unindexed
   columns, a count per section and the top page with snippet()), measured in
   the same run. FTS5 forgives no typos and knows no synonyms, so its hit
-  counts are printed beside ours.
+  counts are printed beside ours;
+- one changed page: a page's title and body are edited, then
+  ``rebuild(content, search)`` in this process, and the builder process the
+  web workers start (``python -m portal.search.builder``), are timed until
+  the new generation is published, and the new words are searched for; the
+  "save -> searchable" figure is Config.CONTENT_POLL_SECONDS plus that time.
 
-Speed is judged only against the issue's goals and the FTS5 floor measured
+The summary gives each figure's median over the runs with its range.
+Speed is judged only against the issues' goals and the FTS5 floor measured
 in the same run; nothing here is a pass/fail test.
 """
 
@@ -526,13 +532,19 @@ def found(index, word, page_id, snapshot):
     return any(hit.page_id == page_id for hit in results.hits)
 
 
-def run_size(pages, workdir, made, query_count, profile, engine_build):
-    """Measure one size on content already generated in ``workdir``: a row of figures."""
+def run_size(pages, workdir, made, query_count, profile, engine_build, heavy, kept):
+    """Measure one size on content already generated in ``workdir``: a row of figures.
+
+    ``heavy`` runs also time the full rebuild, worker memory and one changed
+    page; ``kept`` holds what later runs of this size reuse (the worker's
+    loader, the FTS5 table).
+    """
     content, search = workdir / f"content-{pages}", workdir / f"search-{pages}"
-    row = {"pages": pages}
+    row = {"pages": pages, "heavy": heavy}
     log = lambda message: print(f"  [{pages}] {message}", file=sys.stderr, flush=True)  # noqa: E731
 
-    worker = ContentLoader(content)  # stands for a web worker's loader (it caches)
+    # Stands for a web worker's loader (it caches: later runs reload in a moment).
+    worker = kept.setdefault("worker", ContentLoader(content))
     start = time.perf_counter()
     snapshot = worker.load()
     row["load_s"] = time.perf_counter() - start
@@ -546,15 +558,17 @@ def run_size(pages, workdir, made, query_count, profile, engine_build):
         raise SystemExit(1)
     row["errors"], row["warnings"] = len(errors), len(snapshot.warnings)
 
-    # Full build, loading included, as `flask search rebuild` does it.
-    with like_a_fresh_process():
-        start = time.perf_counter()
-        current = rebuild(content, search, force=True)
-        row["rebuild_full_s"] = time.perf_counter() - start
-    row["index_mb"] = folder_mb(current)
-    log(f"full rebuild {row['rebuild_full_s']:.1f} s")
+    if heavy:
+        # Full build, loading included, as `flask search rebuild` does it.
+        with like_a_fresh_process():
+            start = time.perf_counter()
+            current = rebuild(content, search, force=True)
+            row["rebuild_full_s"] = time.perf_counter() - start
+        row["index_mb"] = folder_mb(current)
+        log(f"full rebuild {row['rebuild_full_s']:.1f} s")
+    current = Generations(search).current()
 
-    if engine_build:  # engine.build alone, from the snapshot already loaded
+    if engine_build and heavy:  # engine.build alone, from the snapshot already loaded
         aside = workdir / f"aside-{pages}"
         aside.mkdir()
         with like_a_fresh_process():
@@ -564,22 +578,25 @@ def run_size(pages, workdir, made, query_count, profile, engine_build):
         shutil.rmtree(aside)
         log(f"engine.build {row['engine_build_s']:.1f} s")
 
-    row["memory"] = worker_memory(content, search, query_count)
-    log(f"worker memory {row['memory']['after_mb']:.0f} MB")
+    if heavy:
+        row["memory"] = worker_memory(content, search, query_count)
+        log(f"worker memory {row['memory']['after_mb']:.0f} MB")
 
     # Query latency, ours and FTS5, on the same corpus and queries.
     mix = query_mix(query_count)
-    ours = Ours(current, snapshot)
+    ours = Ours(current, snapshot)  # opened afresh: the warm-up reads postings again
     row["ours_times"], row["ours_totals"], row["ours_cold"] = measure(ours, mix)
-    start = time.perf_counter()
-    fts = Fts5(snapshot)
-    row["fts_build_s"] = time.perf_counter() - start
-    row["fts_times"], row["fts_totals"], _ = measure(fts, mix)
-    fts.db.close()
+    if "fts" not in kept:
+        start = time.perf_counter()
+        kept["fts"] = Fts5(snapshot)
+        row["fts_build_s"] = time.perf_counter() - start
+    row["fts_times"], row["fts_totals"], _ = measure(kept["fts"], mix)
     log("queries measured")
     if profile:
         row["profile"] = profile_kinds(ours, mix, row["ours_times"])
     ours.close()
+    if not heavy:
+        return row
 
     # One changed page: in this process, then as the web workers do it.
     target = next(p for p in made if p.parent.name == "groups")
@@ -687,31 +704,35 @@ def report(row, poll, per_query=False):
     print(f"\n=== {n:,} pages ({row['pages_loaded']:,} loaded, {row['errors']} errors, "
           f"{row['warnings']} warnings; {row['words']:.0f} words of body per page) ===")
     print(f"load content (ContentLoader)         {row['load_s']:8.2f} s")
-    print(f"full rebuild (force, incl. load)     {row['rebuild_full_s']:8.2f} s")
-    if "engine_build_s" in row:
-        print(f"engine.build from loaded snapshot    {row['engine_build_s']:8.2f} s")
-    print(f"index size on disk                   {row['index_mb']:8.1f} MB")
-    memory = row["memory"]
-    print(f"worker RSS: content loaded {memory['before_mb']:.0f} MB, then index opened and "
-          f"searched {memory['after_mb']:.0f} MB (+{memory['after_mb'] - memory['before_mb']:.0f} "
-          f"MB; peak {memory['peak_mb']:.0f} MB)")
-    print(f"FTS5 in-memory load (reference)      {row['fts_build_s']:8.2f} s")
-    print("one changed page:")
-    print(f"  rebuild() in process               {row['rebuild_one_s']:8.2f} s   "
-          f"new word found: {'yes' if row['one_found'] else 'NO'}  "
-          f"(a cold content load alone: {row['load_s']:.2f} s)")
-    print(f"  worker reload of the snapshot      {row['worker_reload_s']:8.2f} s")
-    print(f"  builder process (as workers run)   {row['builder_process_s']:8.2f} s   "
-          f"new word found: {'yes' if row['process_found'] else 'NO'}")
-    print(f"    (the builder said: {row['builder_said'] or 'nothing'})")
-    print(f"  reopen the new generation          {row['reopen_s'] * 1000:8.1f} ms")
-    simple = poll + row["rebuild_one_s"]
-    worst = poll + row["worker_reload_s"] + row["builder_process_s"] + row["reopen_s"]
-    print(f"  save -> searchable = poll {poll:.1f} s + rebuild {row['rebuild_one_s']:.2f} s "
-          f"= {simple:.2f} s  [{verdict(simple <= GOAL_SEARCHABLE_SECONDS)} vs "
-          f"{GOAL_SEARCHABLE_SECONDS:.0f} s]")
-    print(f"  worst case, as deployed = poll + reload + builder process + reopen "
-          f"= {worst:.2f} s  [{verdict(worst <= GOAL_SEARCHABLE_SECONDS)}]")
+    if row.get("fts_build_s") is not None:
+        print(f"FTS5 in-memory load (reference)      {row['fts_build_s']:8.2f} s")
+    if not row["heavy"]:
+        print("(full rebuild, worker memory and one changed page: in the heavy runs only)")
+    else:
+        print(f"full rebuild (force, incl. load)     {row['rebuild_full_s']:8.2f} s")
+        if "engine_build_s" in row:
+            print(f"engine.build from loaded snapshot    {row['engine_build_s']:8.2f} s")
+        print(f"index size on disk                   {row['index_mb']:8.1f} MB")
+        memory = row["memory"]
+        print(f"worker RSS: content loaded {memory['before_mb']:.0f} MB, then index opened "
+              f"and searched {memory['after_mb']:.0f} MB "
+              f"(+{memory['after_mb'] - memory['before_mb']:.0f} MB; peak "
+              f"{memory['peak_mb']:.0f} MB)")
+        print("one changed page:")
+        print(f"  rebuild() in process               {row['rebuild_one_s']:8.2f} s   "
+              f"new word found: {'yes' if row['one_found'] else 'NO'}")
+        print(f"  worker reload of the snapshot      {row['worker_reload_s']:8.2f} s")
+        print(f"  builder process (as workers run)   {row['builder_process_s']:8.2f} s   "
+              f"new word found: {'yes' if row['process_found'] else 'NO'}")
+        print(f"    (the builder said: {row['builder_said'] or 'nothing'})")
+        print(f"  reopen the new generation          {row['reopen_s'] * 1000:8.1f} ms")
+        simple = poll + row["rebuild_one_s"]
+        worst = poll + row["worker_reload_s"] + row["builder_process_s"] + row["reopen_s"]
+        print(f"  save -> searchable = poll {poll:.1f} s + rebuild {row['rebuild_one_s']:.2f} s "
+              f"= {simple:.2f} s  [{verdict(simple <= GOAL_SEARCHABLE_SECONDS)} vs "
+              f"{GOAL_SEARCHABLE_SECONDS:.0f} s]")
+        print(f"  worst case, as deployed = poll + reload + builder process + reopen "
+              f"= {worst:.2f} s  [{verdict(worst <= GOAL_SEARCHABLE_SECONDS)}]")
 
     ours, fts = row["ours_times"], row["fts_times"]
     every = lambda times: [t for kind in KINDS for t in times[kind]]  # noqa: E731
@@ -754,17 +775,21 @@ def figures(row, poll):
     """The figures the summary compares across runs, from one size's row."""
     every = lambda times: [t for kind in KINDS for t in times[kind]]  # noqa: E731
     ours, fts = every(row["ours_times"]), every(row["fts_times"])
+    light = dict.fromkeys(["rebuild", "searchable", "worst", "rss", "index_rss", "index_mb"])
     return {
         "p50": pct(ours, 50), "p95": pct(ours, 95),
         "fts_p50": pct(fts, 50), "fts_p95": pct(fts, 95),
         "ratio": pct(ours, 95) / pct(fts, 95),
         "cold_p95": pct(row["ours_cold"], 95),
-        "rebuild": row["rebuild_full_s"],
-        "searchable": poll + row["rebuild_one_s"],
-        "worst": poll + row["worker_reload_s"] + row["builder_process_s"] + row["reopen_s"],
-        "rss": row["memory"]["after_mb"],
-        "index_rss": row["memory"]["after_mb"] - row["memory"]["before_mb"],
-        "index_mb": row["index_mb"],
+        **(light if not row["heavy"] else {
+            "rebuild": row["rebuild_full_s"],
+            "searchable": poll + row["rebuild_one_s"],
+            "worst": (poll + row["worker_reload_s"] + row["builder_process_s"]
+                      + row["reopen_s"]),
+            "rss": row["memory"]["after_mb"],
+            "index_rss": row["memory"]["after_mb"] - row["memory"]["before_mb"],
+            "index_mb": row["index_mb"],
+        }),
     }
 
 
@@ -783,6 +808,10 @@ SUMMARY = [  # (key, label, format)
 
 
 def median_range(values, form):
+    """'median (lowest-highest)' of the measured values; one value alone, marked."""
+    values = [v for v in values if v is not None]
+    if len(values) == 1:
+        return f"{form.format(values[0])} (1 run)"
     return (f"{form.format(statistics.median(values))} "
             f"({form.format(min(values))}-{form.format(max(values))})")
 
@@ -796,7 +825,8 @@ def summary(runs, sizes, poll):
         print(f"{label:<40}" + "".join(
             f"{median_range([f[key] for f in table[pages]], form):>24}" for pages in sizes))
 
-    median = lambda pages, key: statistics.median(f[key] for f in table[pages])  # noqa: E731
+    median = lambda pages, key: statistics.median(  # noqa: E731
+        f[key] for f in table[pages] if f[key] is not None)
     print("\n=== goals (on the medians) ===")
     if GOAL_P95_AT in table:
         p50, p95 = median(GOAL_P95_AT, "p50"), median(GOAL_P95_AT, "p95")
@@ -832,6 +862,9 @@ def main(argv=None):
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3,
                         help="measure every size this many times, the sizes interleaved")
+    parser.add_argument("--heavy-up-to", type=int, default=GOAL_P95_AT, metavar="PAGES",
+                        help="above this size, time the full rebuild, worker memory and one "
+                             "changed page in the first run only (they take minutes there)")
     parser.add_argument("--engine-build", action="store_true",
                         help="also time engine.build alone, from a loaded snapshot")
     parser.add_argument("--profile", action="store_true",
@@ -854,7 +887,7 @@ def main(argv=None):
           f"{args.runs} runs; poll interval {poll:.1f} s (Config.CONTENT_POLL_SECONDS); "
           f"load average {os.getloadavg()[0]:.1f}")
     started = time.perf_counter()
-    runs = []
+    runs, kept = [], {pages: {} for pages in args.sizes}
     try:
         corpus, made = Corpus(), {}
         for pages in args.sizes:
@@ -865,12 +898,16 @@ def main(argv=None):
         for run in range(args.runs):
             runs.append({})
             for pages in args.sizes:
+                heavy = run == 0 or pages <= args.heavy_up_to
                 row = run_size(pages, workdir, made[pages], args.queries,
-                               args.profile and run == 0, args.engine_build)
+                               args.profile and run == 0, args.engine_build, heavy, kept[pages])
                 runs[-1][pages] = row
                 print(f"\n--- run {run + 1} of {args.runs} ---", end="")
                 report(row, poll, args.per_query and run == 0)
     finally:
+        for size in kept.values():
+            if "fts" in size:
+                size["fts"].db.close()
         if args.keep:
             print(f"\nkept {workdir}")
         else:

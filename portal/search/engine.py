@@ -112,18 +112,16 @@ def update(folder, changed, removed_keys):
 
 
 class Index:
-    """An open index generation: a searcher kept for reuse, and its shared postings."""
+    """An open index generation, searched on posting arrays its threads share."""
 
     def __init__(self, folder):
         self.folder = folder
-        self._ix = index.open_dir(str(folder))
-        self._searcher = self._ix.searcher()
-        self._postings = postings.for_generation(folder)  # one per process, shared by threads
-        self.languages = {name.rsplit("_", 1)[1] for name in self._ix.schema.names()
-                          if name.startswith("title_")}
+        self._postings = postings.for_generation(folder)  # read once per process
+        self.languages = self._postings.languages
 
     def close(self):
-        self._searcher.close()
+        """Let go of the generation (its postings go when no Index holds them)."""
+        self._postings = None
 
     def search(self, text, lang, synonyms=None, section=None, locality=None, age=None,
                page=1, per_page=10, texts=None):
@@ -177,8 +175,7 @@ class Index:
         return results
 
     def _known(self, lang, term):
-        reader = self._searcher.reader()
-        return any((f"{name}_{lang}", term) in reader for name in FIELDS)
+        return any(self._postings.known(f"{name}_{lang}", term) for name in FIELDS)
 
     def _term_clause(self, lang, term, last, forgiving=True):
         """Match one analysed term in every text field.
@@ -234,11 +231,10 @@ class Index:
 
     def suggest(self, text):
         """Return the query with unknown words replaced by close known ones, or None."""
-        reader = self._searcher.reader()
         changed, words = False, []
         for match in RAW_WORD.finditer(text.lower()):
             word = match.group(0)
-            if len(word) >= 3 and (("spelling", word) not in reader):
+            if len(word) >= 3 and not self._postings.known("spelling", word):
                 option = self._postings.correction(word, maxdist=2 if len(word) >= 6 else 1)
                 if option:
                     word, changed = option, True

@@ -21,7 +21,7 @@ from whoosh import index
 from whoosh.query import And, MultiTerm, Or, Term
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults, which the ranking was tuned with
-NO_DOCS = np.empty(0, np.int64)
+NO_DOCS = np.empty(0, np.int32)
 NO_SCORES = np.empty(0)
 MAX_FILTERS = 512
 MAX_CORRECTIONS = 10_000
@@ -62,8 +62,13 @@ class Postings:
         self._corrections = {}  # unknown word -> the closest known word, or None
         self._lengths = {}  # field -> each document's field length, -1 until read
 
-    def close(self):
-        self._searcher.close()
+        self.languages = {name.rsplit("_", 1)[1] for name in reader.schema.names()
+                          if name.startswith("title_")}
+
+    def known(self, fieldname, text):
+        """Whether the index holds this term in this field."""
+        with self._lock:
+            return (fieldname, text) in self._searcher.reader()
 
     # Reading from the index ------------------------------------------------
 
@@ -81,13 +86,7 @@ class Postings:
         reader = self._searcher.reader()
         if (fieldname, text) not in reader:
             return NO_DOCS, NO_SCORES
-        matcher = reader.postings(fieldname, text)  # deleted documents are left out
-        docs, weights = [], []
-        while matcher.is_active():
-            docs.append(matcher.id())
-            weights.append(matcher.weight())  # frequency times the field's boost
-            matcher.next()
-        docs, weights = np.array(docs, np.int64), np.array(weights)
+        docs, weights = _postings(reader.postings(fieldname, text))
         lengths = self._field_lengths(fieldname, docs)
         idf = self._searcher.idf(fieldname, text)
         average = self._searcher.avg_field_length(fieldname) or 1
@@ -201,7 +200,7 @@ class Postings:
             for part_docs, part_scores in parts:
                 total[part_docs] += part_scores
                 hit[part_docs] = True
-            docs = np.flatnonzero(hit)
+            docs = np.flatnonzero(hit).astype(np.int32)
             scores = total[docs]
         return docs, scores * boost if boost != 1 else scores
 
@@ -232,6 +231,31 @@ class Postings:
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))[:limit]
         return docs[order].tolist()
+
+
+def _postings(matcher):
+    """Read a term's documents and weights (frequency times the field's boost).
+
+    A one-segment index without deletions gives Whoosh's W3LeafMatcher,
+    read a block (up to 128 postings) at a time from its arrays; anything
+    else (several segments, deleted documents) one posting at a time.
+    """
+    docs, weights = [], []
+    if type(matcher).__name__ == "W3LeafMatcher":  # whoosh-reloaded 2.7.5, pinned
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            docs.append(np.asarray(matcher._ids, np.int32))
+            weights.append(np.asarray(matcher._weights, np.float64))
+            matcher._next_block()
+        if not docs:
+            return NO_DOCS, NO_SCORES
+        return np.concatenate(docs), np.concatenate(weights)
+    while matcher.is_active():
+        docs.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(docs, np.int32), np.array(weights, np.float64)
 
 
 def _text(value):

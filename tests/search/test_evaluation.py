@@ -42,7 +42,7 @@ def whoosh_top(index, query, lang, filters, limit):
     narrowing = [n for n in (_either("localities", filters.get("locality")),
                              _either("ages", filters.get("age"))) if n]
     where = And([Term("lang", lang), *narrowing])
-    searcher = index._searcher
+    searcher = index._postings._searcher
     allowed = set(searcher.docs_for_query(where))
     hits = searcher.search(query, filter=allowed, limit=None, groupedby=FieldFacet("section"))
     counts = {name: len(docs) for name, docs in hits.groups("section").items()}
@@ -76,7 +76,7 @@ def updated(search_dir, shipped, tmp_path_factory):
 
 @pytest.mark.parametrize("text", ["quokka", "stay and play", "sleep", "helth visiter", "pla"])
 def test_an_updated_generation_too(updated, shipped, union_trees, text):
-    assert len(updated._searcher.reader().leaf_readers()) == 2
+    assert len(updated._postings._searcher.reader().leaf_readers()) == 2
     assert_as_whoosh(updated, shipped.synonyms, "en", text, {}, True)
     assert updated.search("quokka", "en").total == 3
 
