@@ -1,7 +1,8 @@
-"""Our one door to Whoosh: the schema, building an index, and searching it.
+"""The search index's front door: the schema, building an index, and searching it.
 
-Nothing else in the project imports Whoosh. Callers pass plain values in
-and get plain records out.
+Whoosh stays inside portal/search/: this module builds the index and the
+query, postings.py evaluates the query, snippets.py cuts the snippets.
+Callers pass plain values in and get plain records out.
 """
 
 import re
@@ -13,8 +14,8 @@ from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, FuzzyTerm, Not, Or, Prefix, Term
 
 from . import postings
-from .snippets import snippet
 from .analysis import CJK, analyzer, spelling_analyzer
+from .snippets import snippet
 
 ALL = "all"  # indexed for a page with no localities or ages: it serves every one
 FIELDS = ("title", "about", "body")

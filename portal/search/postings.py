@@ -25,6 +25,7 @@ NO_DOCS = np.empty(0, np.int32)
 NO_SCORES = np.empty(0)
 MAX_FILTERS = 512
 MAX_CORRECTIONS = 10_000
+_UNKNOWN = object()  # a word not yet looked up (None means no close word)
 
 _shared = weakref.WeakValueDictionary()  # folder -> Postings, while some Index uses it
 _sharing = threading.Lock()
@@ -61,7 +62,6 @@ class Postings:
         self._filters = {}  # filter query -> boolean mask of the documents it allows
         self._corrections = {}  # unknown word -> the closest known word, or None
         self._lengths = {}  # field -> each document's field length, -1 until read
-
         self.languages = {name.rsplit("_", 1)[1] for name in reader.schema.names()
                           if name.startswith("title_")}
 
@@ -137,16 +137,19 @@ class Postings:
         generation: people make the same typos.
         """
         key = (word, maxdist)
-        if key not in self._corrections:
-            with self._lock:
-                if len(self._corrections) > MAX_CORRECTIONS:
-                    self._corrections.clear()
-                options = self._searcher.corrector("spelling").suggest(word, limit=1,
-                                                                       maxdist=maxdist)
-                self._corrections[key] = options[0] if options else None
-        return self._corrections[key]
+        found = self._corrections.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
+        with self._lock:
+            if len(self._corrections) > MAX_CORRECTIONS:
+                self._corrections.clear()
+            options = self._searcher.corrector("spelling").suggest(word, limit=1,
+                                                                   maxdist=maxdist)
+            found = self._corrections[key] = options[0] if options else None
+        return found
 
     def stored(self, doc):
+        """Return a document's stored fields (lang, section, page_id)."""
         with self._lock:
             return self._searcher.stored_fields(doc)
 
