@@ -44,6 +44,9 @@ class Config:
         self.SEARCH_DIR = self.INSTANCE_DIR / "search"
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS") or 730)
+        # A family's unsent answers are deleted after this long untouched, so
+        # a shared phone picked up later shows an empty form.
+        self.DRAFT_IDLE_MINUTES = int(os.environ.get("PORTAL_DRAFT_IDLE_MINUTES") or 120)
         # Fernet keys, newest first, that encrypt families' details at rest
         # (see portal/db/sealed.py); unset, they are stored as plain JSON.
         self.DATA_KEYS = os.environ.get("PORTAL_DATA_KEYS") or None

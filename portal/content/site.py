@@ -12,6 +12,10 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 SECTOR = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]$")
 FULL = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
+# Where "Exit this page" goes when site.yml names nowhere: a page that looks
+# like any other on a shared phone.
+EXIT_URL = "https://www.bbc.co.uk/weather"
+TARGET_WORKING_DAYS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,7 @@ class Site:
     contact: str
     team_name: str
     domain: str
+    exit_url: str = EXIT_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,9 @@ class Team:
     email: str
     phone: str
     postcodes: tuple[str, ...]
+    # New referrals are overdue after this many working days uncontacted.
+    target_working_days: int = TARGET_WORKING_DAYS
+    deputy_email: str | None = None  # also told of each new referral
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +94,15 @@ def read_site(path, text):
             f"default_language: {default!r} must be one of languages",
             line_of(lines, ("default_language",)),
         )
+
+    def exit_url(value, name):
+        value = fields.one_line(value, name)
+        if not value.startswith("https://") or "." not in value[8:].split("/")[0]:
+            raise ContentError(f"{name}: expected a web address on another site, starting with https://")
+        return value
+
     return Site(
+        exit_url=_field(data, lines, "exit_url", exit_url) if "exit_url" in data else EXIT_URL,
         name=_field(data, lines, "name", fields.one_line),
         default_language=default,
         languages=languages,
@@ -114,6 +130,11 @@ def read_localities(path, text):
     """Parse localities.yml, checking every team and postcode."""
     data, lines = _read(path, text)
 
+    def working_days(value, name):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
+            raise ContentError(f"{name}: expected a number of working days from 1 to 20, not {value!r}")
+        return value
+
     def team(value, name):
         value = fields.mapping(value, name)
         return Team(
@@ -124,6 +145,10 @@ def read_localities(path, text):
             postcodes=fields.listing(
                 value.get("postcodes"), f"{name}.postcodes", postcode_prefix
             ),
+            target_working_days=working_days(value["target_working_days"], f"{name}.target_working_days")
+            if "target_working_days" in value else TARGET_WORKING_DAYS,
+            deputy_email=fields.email(value["deputy_email"], f"{name}.deputy_email")
+            if value.get("deputy_email") is not None else None,
         )
 
     teams = _field(data, lines, "teams", fields.listing, team)

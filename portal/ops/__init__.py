@@ -10,6 +10,8 @@ from ..content.web import snapshot
 from ..db.base import utcnow
 from ..db.engine import session
 from ..outbox.models import Message
+from ..referrals.models import Referral
+from ..staff import waiting
 
 log = logging.getLogger(__name__)
 bp = Blueprint("ops", __name__)
@@ -34,18 +36,21 @@ def healthz():
             "errors": len(content.errors),
             "warnings": len(content.warnings),
         },
-        database=_database(),
+        database=_database(content.localities),
     ), 200, {"Cache-Control": "no-store"}
 
 
-def _database():
-    """Whether the database answers, and how the teams' e-mail is doing."""
+def _database(localities):
+    """Whether the database answers, how the teams' e-mail is doing, and how
+    many new referrals are past their team's target."""
     db = session()
     try:
         pending, oldest = db.execute(select(func.count(), func.min(Message.created_at))
                                      .where(Message.status == "pending")).one()
         failed = db.scalar(select(func.count()).select_from(Message)
                            .where(Message.status == "failed"))
+        overdue = db.scalar(select(func.count()).select_from(Referral)
+                            .where(waiting.overdue_clause(localities, waiting.now())))
         db.rollback()
     except SQLAlchemyError as exc:
         db.rollback()
@@ -53,7 +58,8 @@ def _database():
         return {"reachable": False}
     waited = (utcnow() - oldest).total_seconds() // 60 if oldest else 0
     return {"reachable": True,
-            "outbox": {"pending": pending, "oldest_pending_minutes": int(waited), "failed": failed}}
+            "outbox": {"pending": pending, "oldest_pending_minutes": int(waited), "failed": failed},
+            "referrals": {"overdue": overdue}}
 
 
 @bp.get("/robots.txt")

@@ -15,15 +15,15 @@ from ..editors.models import PageReport
 from ..outbox.models import Message
 from ..staff.audit import record_command
 from ..staff.models import ReferralEvent
-from .models import Draft, Referral, StatusCheck
+from .drafts import delete_stale
+from .models import Referral, StatusCheck
 from .reference import normalise
 
 log = logging.getLogger(__name__)
 referrals_cli = AppGroup("referrals", help="The families' referrals: retention and access requests.")
-DRAFT_HOURS = 6
 
 
-def purge(session, retention_days, now=None):
+def purge(session, retention_days, now=None, draft_idle=datetime.timedelta(hours=2)):
     """Delete referrals past retention (their notes and e-mails go with them,
     by the database's cascades), stale drafts, old status failures and
     readers' page reports past retention. Return the counts."""
@@ -34,8 +34,7 @@ def purge(session, retention_days, now=None):
     session.execute(delete(ReferralEvent).where(ReferralEvent.referral_id.in_(old)))
     session.execute(delete(Message).where(Message.referral_id.in_(old)))
     counts = {"referrals": session.execute(delete(Referral).where(Referral.created_at < cutoff)).rowcount}
-    counts["drafts"] = session.execute(
-        delete(Draft).where(Draft.created_at < now - datetime.timedelta(hours=DRAFT_HOURS))).rowcount
+    counts["drafts"] = delete_stale(session, draft_idle, now)
     counts["status failures"] = session.execute(
         delete(StatusCheck).where(StatusCheck.at < now - datetime.timedelta(days=2))).rowcount
     counts["page reports"] = session.execute(
@@ -48,7 +47,8 @@ def purge(session, retention_days, now=None):
 def purge_command():
     """Delete referrals older than PORTAL_RETENTION_DAYS (counts only are logged)."""
     with sessions()() as session:
-        counts = purge(session, current_app.config["RETENTION_DAYS"])
+        counts = purge(session, current_app.config["RETENTION_DAYS"],
+                       draft_idle=datetime.timedelta(minutes=current_app.config["DRAFT_IDLE_MINUTES"]))
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
     log.info("purged %s", summary)
     click.echo(f"purged {summary}")

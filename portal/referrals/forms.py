@@ -6,7 +6,6 @@ site (languages, the team's name) are set in __init__.
 
 import datetime
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -14,10 +13,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..localities.routing import FULL as FULL_POSTCODE
 from ..localities.routing import normalise as normalise_postcode
 from ..timetable.sessions import LONDON
-from ..localities.routing import FULL as FULL_POSTCODE
 from .fields import Checkboxes, Entries, MemorableDate
+from .phone import TYPED_LENGTH, parse_phone
 
 CONTACT_WAYS = [
     ("phone", _l("Phone call")),
@@ -45,7 +45,8 @@ HELP_WITH = [
 MAX_CHILDREN = 6
 OLDEST_CHILD_YEARS = 6
 LATEST_DUE_DAYS = 300
-PHONE_LENGTH = 20  # the referrals.phone column
+WRONG_PHONE = _l("Enter a phone number, like 07700 900 982 or 0161 496 0000. "
+                 "For a number outside the UK, start with + and the country code")
 
 
 def tidy(value):
@@ -112,7 +113,8 @@ class ReferralForm(PostedForm):
     parent_name = StringField(_l("Your full name"), filters=TIDY, validators=[
         DataRequired(_l("Enter your full name")), Length(max=100, message=_l("Your name must be 100 characters or fewer"))])
     phone = StringField(_l("Phone number"), validators=[Optional()], filters=TIDY,
-                        description=_l("A UK mobile or landline"))
+                        description=_l("A mobile or landline. For a number outside the UK, start with + and "
+                                      "the country code"))
     email = StringField(_l("Email address"), validators=[Optional(), Length(max=254)], filters=TIDY)
     contact_ways = Checkboxes(_l("How can we contact you safely?"), choices=CONTACT_WAYS,
                               description=_l("Select all that are safe for you"))
@@ -137,8 +139,14 @@ class ReferralForm(PostedForm):
     # A trap for robots: hidden from people and from screen readers.
     website = StringField(_l("Leave this empty"))
 
-    def __init__(self, *args, team_name="", **kwargs):
+    def __init__(self, *args, team_name="", area=(), triage_team="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.checked_phone = None  # the Phone, once validate_phone has read it
+        if area:
+            # Said before the family sends anything: who reads a request from elsewhere.
+            self.postcode.description = _l(
+                "We cover postcodes starting %(area)s. If you live somewhere else, the %(team)s will "
+                "read your request and tell you who can help.", area=", ".join(area), team=triage_team)
         self.consent.label.text = _l(
             "I agree that the %(team)s may see and use what I have written here, to contact me and help my family",
             team=team_name)
@@ -146,19 +154,12 @@ class ReferralForm(PostedForm):
     def validate_phone(self, field):
         if not field.data:
             return
-        try:
-            number = phonenumbers.parse(field.data, "GB")
-        except phonenumbers.NumberParseException:
-            number = None
-        # IS_POSSIBLE, not just is_possible_number(): that also passes "12345",
-        # a local-only number nobody can call without knowing its area code.
-        if number is None or number.country_code != 44 or phonenumbers.is_possible_number_with_reason(
-                number) != phonenumbers.ValidationResult.IS_POSSIBLE:
-            raise ValidationError(_l("Enter a UK phone number, like 07700 900 982 or 0161 496 0000"))
-        formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        if len(formatted) > PHONE_LENGTH:  # a long extension
-            raise ValidationError(_l("Enter a UK phone number, like 07700 900 982 or 0161 496 0000"))
-        field.data = formatted
+        if len(field.data) > TYPED_LENGTH:
+            raise ValidationError(_l("Enter a phone number of %(max)d characters or fewer", max=TYPED_LENGTH))
+        self.checked_phone = parse_phone(field.data)
+        if self.checked_phone is None:
+            raise ValidationError(WRONG_PHONE)
+        field.data = self.checked_phone.typed
 
     def validate_email(self, field):
         if not field.data:
@@ -176,6 +177,9 @@ class ReferralForm(PostedForm):
             raise ValidationError(_l("Select at least one safe way to contact you"))
         if ways & {"phone", "text", "message"} and not self.phone.data:
             raise ValidationError(_l("To phone or text you we need your phone number"))
+        if "text" in ways and self.checked_phone is not None and not self.checked_phone.mobile:
+            raise ValidationError(_l("To text you we need a mobile number. Untick text message, or give a "
+                                     "mobile number"))
         if "email" in ways and not self.email.data:
             raise ValidationError(_l("To email you we need your email address"))
         if "letter" in ways and not (self.address.data or "").strip():
@@ -196,6 +200,7 @@ class ReferralForm(PostedForm):
         return {
             "parent_name": self.parent_name.data.strip(),
             "phone": self.phone.data or None,
+            "phone_e164": self.checked_phone.e164 if self.phone.data else None,
             "email": self.email.data or None,
             "contact_ways": list(self.contact_ways.data or []),
             "best_times": list(self.best_times.data or []),

@@ -27,7 +27,8 @@ class Referral(Base):
     # The family's answers (personal data: never logged, never e-mailed, and
     # encrypted at rest when PORTAL_DATA_KEYS is set).
     parent_name: Mapped[str] = mapped_column(Sealed)
-    phone: Mapped[str | None] = mapped_column(Sealed)
+    phone: Mapped[str | None] = mapped_column(Sealed)  # as the family typed it
+    phone_e164: Mapped[str | None] = mapped_column(Sealed)  # +447700900982: for the team to dial
     email: Mapped[str | None] = mapped_column(Sealed)
     contact_ways: Mapped[list] = mapped_column(Sealed)  # phone, text, email, message, letter
     best_times: Mapped[list] = mapped_column(Sealed)
@@ -44,13 +45,16 @@ class Referral(Base):
 
 
 class Draft(Base):
-    """Answers between the form and "check your answers"; deleted when sent
-    and purged after a few hours if the family never sends them."""
+    """Answers between the form and "check your answers"; deleted when sent,
+    when the family exits or deletes them, and once idle too long (drafts.py)."""
 
     __tablename__ = "referral_drafts"
 
     id: Mapped[str] = mapped_column(String(43), primary_key=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # When the family last saved or read it. The column kept its first name
+    # (created_at) so no migration was needed to start the idle clock.
+    touched_at: Mapped[datetime.datetime] = mapped_column(
+        "created_at", UTCDateTime, default=utcnow, index=True)
     answers: Mapped[dict] = mapped_column(Sealed)
 
 

@@ -68,8 +68,12 @@ def submit(session, answers, localities, lang, inbox_url_for, staff_language="en
             reference=new_reference(), team_id=destination.team.id,
             outside_area=destination.outside_area, language=lang, **answers,
         )
-        referral.messages.append(team_message(
-            referral, destination.team, inbox_url_for(referral.reference), staff_language))
+        message = team_message(referral, destination.team, inbox_url_for(referral.reference), staff_language)
+        referral.messages.append(message)
+        if destination.team.deputy_email:
+            # The same e-mail to the team's named deputy, delivered on its own.
+            referral.messages.append(Message(recipient=destination.team.deputy_email,
+                                             subject=message.subject, body=message.body))
         session.add(referral)
         try:
             session.commit()

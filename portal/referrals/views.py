@@ -2,29 +2,30 @@
 
 import datetime
 import logging
-import secrets
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from ..content.web import snapshot
 from ..db.base import utcnow
 from ..db.engine import session
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..i18n.locale import current_language, language_name
+from ..localities.routing import route
 from ..outbox.delivery import try_now
 from ..security.timeouts import TIMED_OUT, keeps_answers
+from . import drafts
 from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusForm, error_links
-from .models import STATUSES, Draft, Referral, StatusCheck
+from .models import STATUSES, Referral, StatusCheck
+from .phone import country_name
 from .reference import normalise
 from .submit import inbox_url, submit
 
 log = logging.getLogger(__name__)
 bp = Blueprint("referrals", __name__, url_prefix="/<lang>/refer")
 bp.add_app_template_global(error_links)
-DRAFT_HOURS = 6
 STATUS_FAILURES_PER_DAY = 5
 STATUS_NAMES = {
     "received": _l("Received: we have your request"),
@@ -41,27 +42,60 @@ def never_store(response):
     return response
 
 
+@bp.app_template_global()
+def family_phone(answers):
+    """The number as the family typed it, with its country when outside the UK."""
+    country = country_name(answers.get("phone_e164"), current_language())
+    return f"{answers['phone']} ({country})" if country and answers.get("phone") else answers.get("phone")
+
+
 def _form(**kwargs):
-    return ReferralForm(team_name=snapshot().site.team_name, **kwargs)
-
-
-def _draft():
-    draft_id = cookie.get("draft")
-    return session().get(Draft, draft_id) if draft_id else None
+    content = snapshot()
+    localities = content.localities
+    return ReferralForm(team_name=content.site.team_name, area=localities.area,
+                        triage_team=localities.team(localities.triage).name, **kwargs)
 
 
 def _render_form(form, status=200, notice=None):
     return render_template("referrals/form.html", form=form, notice=notice,
-                           max_children=form.children.max_entries), status
+                           max_children=form.children.max_entries,
+                           deleted=request.args.get("deleted") == "1"), status
 
 
 @bp.get("")
 def start():
-    draft = _draft()
+    draft = drafts.current()
     form = _form(data=ReferralForm.data_from_answers(draft.answers)) if draft else _form()
     if not draft and not form.spoken_language.data:
         form.spoken_language.data = language_name(current_language())
     return _render_form(form)
+
+
+@bp.get("/exit")
+@bp.post("/exit")
+def leave():
+    """"Exit this page": forget the family's answers, then go somewhere neutral.
+
+    A plain link, so it works without JavaScript. The browser is also asked
+    to drop this site's cookies and stored data.
+    """
+    drafts.forget()
+    response = redirect(snapshot().site.exit_url)
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/delete")
+def delete_answers():
+    """"Delete my answers": forget them and start again, on this site."""
+    drafts.forget()
+    return redirect(url_for(".start", deleted=1))
+
+
+# Leaving must work even when the page's form token has run out.
+csrf.exempt(leave)
+csrf.exempt(delete_answers)
 
 
 @bp.post("")
@@ -80,29 +114,25 @@ def answer():
         return _render_form(form, 400, _l("Sorry, something went wrong. Please try again."))
     if not form.validate():
         return _render_form(form)
-    db = session()
-    draft = _draft() or Draft(id=secrets.token_urlsafe(32))
-    draft.answers = form.answers()
-    draft.created_at = utcnow()
-    db.add(draft)
-    db.commit()
-    cookie["draft"] = draft.id
+    drafts.save(form.answers())
     return redirect(url_for(".check"))
 
 
 @bp.get("/check")
 def check():
-    draft = _draft()
+    draft = drafts.current()
     if draft is None:
         return redirect(url_for(".start"))
-    return render_template("referrals/check.html", answers=draft.answers,
+    drafts.touch(draft)
+    destination = route(snapshot().localities, draft.answers["postcode"])
+    return render_template("referrals/check.html", answers=draft.answers, destination=destination,
                            labels=dict(CONTACT_WAYS + BEST_TIMES + HELP_WITH))
 
 
 @bp.post("/check")
 @limiter.limit(lambda: current_app.config["REFERRAL_RATE_LIMIT"])
 def send():
-    draft = _draft()
+    draft = drafts.current()
     if draft is None:
         return redirect(url_for(".start"))
     content = snapshot()
@@ -113,13 +143,13 @@ def send():
         staff_language=content.default_language,
     )
     # The referral is committed: from here on nothing can lose it.
-    db.delete(draft)
-    db.execute(delete(Draft).where(Draft.created_at < utcnow() - datetime.timedelta(hours=DRAFT_HOURS)))
-    db.commit()
-    cookie.pop("draft", None)
-    cookie["done"] = {"reference": referral.reference, "team": destination.team.id,
+    drafts.forget(draft)
+    # The id only: the confirmation reads the rest from the database, so no
+    # answer of the family's is ever in a cookie.
+    cookie["done"] = {"referral": referral.id, "team": destination.team.id,
                       "outside": destination.outside_area}
-    try_now(referral.messages[0].id)
+    for message in referral.messages:
+        try_now(message.id)
     return redirect(url_for(".done"))
 
 
@@ -127,11 +157,12 @@ def send():
 def done():
     # Shown once: on a shared phone the next person must not find it.
     finished = cookie.pop("done", None)
-    if not finished:
+    referral = session().get(Referral, finished["referral"]) if finished and "referral" in finished else None
+    if referral is None:
         return redirect(url_for(".start"))
     team = snapshot().localities.team(finished["team"])
-    return render_template("referrals/done.html", reference=finished["reference"], team=team,
-                           outside=finished["outside"])
+    return render_template("referrals/done.html", referral=referral, reference=referral.reference,
+                           team=team, outside=finished["outside"])
 
 
 @bp.route("/status", methods=["GET", "POST"])

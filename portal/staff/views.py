@@ -10,8 +10,8 @@ import datetime
 import io
 import logging
 
-from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, get_flashed_messages, redirect,
+                   render_template, request, session, url_for)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -24,9 +24,11 @@ from ..db.engine import session as db_session
 from ..editors.corner import bp as editors_corner_bp
 from ..extensions import limiter
 from ..outbox.delivery import try_now
+from ..referrals import safe_contact
 from ..referrals.models import Referral
 from ..referrals.reference import normalise as normalise_reference
 from ..referrals.submit import inbox_url, moved_message
+from . import waiting
 from .audit import record
 from .models import ReferralEvent, StaffUser
 from .passwords import check_password
@@ -187,13 +189,15 @@ def inbox():
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)
-    query = _visible().order_by(Referral.created_at.desc(), Referral.id.desc())
+    localities, now = snapshot().localities, waiting.now()
+    query = _visible().order_by(*waiting.overdue_first(localities, now))
     if chosen in FILTERS:
         query = query.where(Referral.status.in_(FILTERS[chosen]))
     if team:
         query = query.where(Referral.team_id == team)
     # One more than a page, to know whether there is an older page.
     referrals = db.scalars(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
+    more = len(referrals) > PER_PAGE
     counting = _visible().where(Referral.team_id == team) if team else _visible()
     counted = dict(db.execute(
         counting.with_only_columns(Referral.status, func.count()).group_by(Referral.status)).all())
@@ -202,16 +206,19 @@ def inbox():
            if current_user.is_admin else f"filter {chosen or 'all'}, page {page}")
     db.commit()
     teams = {team.id: team.name for team in snapshot().localities.teams}
-    return render_template("staff/inbox.html", referrals=referrals[:PER_PAGE], counts=counts,
+    referrals = referrals[:PER_PAGE]
+    waits = {referral.id: waiting.waiting(referral, localities, now) for referral in referrals}
+    return render_template("staff/inbox.html", referrals=referrals, counts=counts, waits=waits,
+                           safe=safe_contact.read,
                            chosen=chosen, statuses=STATUSES, teams=teams, page=page,
-                           older=len(referrals) > PER_PAGE, team=team,
+                           older=more, team=team,
                            not_found=wanted or None)
 
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_COLUMNS = ("reference", "created_at", "status", "team_id", "parent_name", "phone", "email",
-                  "contact_ways", "best_times", "postcode", "address", "children", "help_with",
+EXPORT_COLUMNS = ("reference", "created_at", "status", "team_id", "parent_name", "phone", "phone_e164",
+                  "email", "contact_ways", "best_times", "postcode", "address", "children", "help_with",
                   "details", "spoken_language", "interpreter")
 
 
@@ -253,6 +260,9 @@ def referral(reference):
     record(db, "view referral", found)
     db.commit()
     return render_template("staff/referral.html", referral=found, events=events, names=names,
+                           safe=safe_contact.read(found.contact_ways), note_warning=safe_contact.warnings,
+                           note_warnings=get_flashed_messages(category_filter=["note-warning"]),
+                           waited=waiting.waiting(found, snapshot().localities, waiting.now()),
                            status_form=StatusForm(status=found.status), note_form=NoteForm(),
                            move_form=MoveForm(referral=found) if current_user.is_admin else None,
                            statuses=STATUSES, team=snapshot().localities.team(found.team_id))
@@ -287,6 +297,9 @@ def add_note(reference):
                          text=form.text.data.strip()))
     record(db, "add note", found)
     db.commit()
+    # Saved (it records what happened), and the writer is told at once.
+    for warning in safe_contact.warnings(form.text.data, found.contact_ways):
+        flash(warning, "note-warning")
     return redirect(url_for("staff.referral", reference=found.reference))
 
 

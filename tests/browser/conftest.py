@@ -3,6 +3,9 @@
 Never `playwright install`: the browser is Debian's (see /work/shared/TESTING.md).
 """
 
+import datetime
+import http.server
+import ssl
 import threading
 from pathlib import Path
 
@@ -64,14 +67,73 @@ def base_url(live_server):
     return live_server
 
 
+NEUTRAL_HOST = "www.bbc.co.uk"  # where "Exit this page" goes with the shipped site.yml
+NEUTRAL_PAGE = b"<!doctype html><html lang=en><title>Weather</title><h1>Weather</h1></html>"
+
+
+def _self_signed(folder):
+    """Write a throwaway certificate and key for the stand-in neutral site."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, NEUTRAL_HOST)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(days=1))
+                   .not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(NEUTRAL_HOST)]), critical=False)
+                   .sign(key, hashes.SHA256()))
+    (folder / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return folder / "cert.pem", folder / "key.pem"
+
+
+class _NeutralPage(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (the standard library's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(NEUTRAL_PAGE)))
+        self.end_headers()
+        self.wfile.write(NEUTRAL_PAGE)
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def neutral_site(tmp_path_factory):
+    """The neutral site "Exit this page" leads to, served on loopback over TLS.
+
+    The machine is offline, and Playwright cannot intercept the request our
+    exit route redirects to, so the browser is told this host lives here.
+    """
+    cert, key = _self_signed(tmp_path_factory.mktemp("neutral"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NeutralPage)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, neutral_site):
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"],
+                 "--disable-component-update", "--disable-sync",
+                 f"--host-resolver-rules=MAP {NEUTRAL_HOST} 127.0.0.1:{neutral_site}",
+                 "--ignore-certificate-errors"],
     }
 
 

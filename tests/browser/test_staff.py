@@ -105,6 +105,30 @@ def test_a_team_member_opens_a_new_referral_and_marks_it_contacted(staff_page, n
     expect(page.get_by_role("link", name=reference)).to_be_visible()
 
 
+def test_a_note_about_a_refused_way_is_flagged_beside_the_box(staff_page, new_page):
+    reference = send_a_referral(new_page())  # phone calls only
+    page = staff_page
+    sign_in_by_keyboard(page, WORKER)
+    page.goto(f"/staff/referrals/{reference}")
+    panel = page.locator("section.safe-contact")
+    expect(panel).to_contain_text("Phone only. Do not text. Do not e-mail.")
+    # The panel is the first thing after the heading.
+    assert page.evaluate("document.querySelector('main h1').nextElementSibling.matches('section.safe-contact')")
+    tab_until(page, page.locator("#text"), limit=60)
+    page.keyboard.type("Sent a letter with the group dates")
+    tab(page, "form[action$='/notes'] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    warning = page.locator("#note-warning")
+    expect(warning).to_contain_text("You wrote 'letter'; this family asked not to be written to.")
+    expect(warning).to_have_attribute("role", "alert")
+    no_axe_violations(page)
+    no_sideways_scrolling_at_320px(page)
+    page.goto("/staff/")
+    expect(page.locator("table.inbox")).to_contain_text("Phone only.")
+    no_axe_violations(page)
+
+
 def test_an_editor_reads_the_corner_and_deals_with_a_report(staff_page, new_page):
     reader = new_page()
     reader.goto("/en/groups/stay-and-play-brinnington")

@@ -24,6 +24,7 @@ from portal.referrals.forms import (
     BEST_TIMES, CONTACT_WAYS, HELP_WITH, LATEST_DUE_DAYS, MAX_CHILDREN, OLDEST_CHILD_YEARS,
 )
 from portal.referrals.models import Draft, Referral
+from portal.referrals.phone import DRAMA_MOBILES, TYPED_LENGTH, parse_phone
 from portal.referrals.reference import PATTERN as REFERENCE
 
 from .conftest import SHIPPED_CONTENT, database, page_of, text
@@ -60,11 +61,17 @@ def check_answers(answers, today):
     phone, email = answers["phone"], answers["email"]
     assert phone or email, "no way to contact the family"
     if phone is not None:
-        assert isinstance(phone, str) and len(phone) <= 20, repr(phone)
+        # Stored as typed (spaces tidied), beside its E.164 form; a number the
+        # team could not ring (a digit short, say) is never stored.
+        assert isinstance(phone, str) and len(phone) <= TYPED_LENGTH, repr(phone)
         number = phonenumbers.parse(phone, "GB")
-        assert number.country_code == 44, phone
-        assert phonenumbers.is_possible_number_with_reason(number) == phonenumbers.ValidationResult.IS_POSSIBLE
-        assert phone == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        assert phonenumbers.is_valid_number(number) or number.national_number in DRAMA_MOBILES, phone
+        assert answers["phone_e164"] == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        assert phone == " ".join(phone.split())
+        if "text" in answers["contact_ways"]:
+            assert parse_phone(phone).mobile, phone
+    else:
+        assert answers["phone_e164"] is None
     if email is not None:
         assert isinstance(email, str) and len(email) <= 254 and email == email.strip() and email
         assert validate_email(email, check_deliverability=False).normalized == email
@@ -102,7 +109,7 @@ def check_answers(answers, today):
 
 def check_referral(referral, today):
     check_answers({key: getattr(referral, key) for key in (
-        "parent_name", "phone", "email", "contact_ways", "best_times", "postcode", "address",
+        "parent_name", "phone", "phone_e164", "email", "contact_ways", "best_times", "postcode", "address",
         "children", "help_with", "details", "spoken_language", "interpreter", "consent")}, today)
     assert REFERENCE.match(referral.reference)
     destination = route(LOCALITIES, referral.postcode)
@@ -383,10 +390,10 @@ def test_the_form_never_fails_and_never_stores_an_invalid_answer(property_app, m
         response = client.post("/en/refer/check")
         assert response.status_code == 302, response.status_code
         with client.session_transaction() as cookie:
-            reference = cookie["done"]["reference"]
-        sent.append(reference)
+            referral_id = cookie["done"]["referral"]  # an id: no answer of the family's in a cookie
         with database(property_app) as db:
-            referral = db.scalar(select(Referral).where(Referral.reference == reference))
+            referral = db.get(Referral, referral_id)
+            sent.append(referral.reference)
             check_referral(referral, today)
             assert referral.parent_name == draft.answers["parent_name"]
             assert db.get(Draft, draft.id) is None

@@ -14,10 +14,10 @@ from .conftest import GOOD, database, referrals, send_referral
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 # What a family typed that must never be readable in the database.
-SECRETS = ["Ann Testperson", "07700 900982", "ann.testperson@example.org", "SK5 8AB",
+SECRETS = ["Ann Testperson", "07700 900982", "+447700900982", "ann.testperson@example.org", "SK5 8AB",
            "Quietwater", "Bobbie", "Bedtimes are hard", "Cornish", "sleep", "Phoned twice"]
 SEALED_COLUMNS = {
-    "referrals": ["parent_name", "phone", "email", "contact_ways", "best_times", "postcode",
+    "referrals": ["parent_name", "phone", "phone_e164", "email", "contact_ways", "best_times", "postcode",
                   "address", "children", "help_with", "details", "spoken_language"],
     "referral_events": ["text"],
 }
@@ -118,7 +118,7 @@ def test_the_encrypt_command_seals_rotates_and_unseals(make_app, database_url):
     with_old = make_app(DATABASE_URL=database_url, DATA_KEYS=OLD)
     result = with_old.test_cli_runner().invoke(args=["db", "encrypt"])
     assert result.exit_code == 0, result.output
-    assert "encrypted: 0 values in referral_drafts, 11 values in referrals, 1 values in referral_events" \
+    assert "encrypted: 0 values in referral_drafts, 12 values in referrals, 1 values in referral_events" \
         in result.output
     assert "Ann Testperson" not in stored_text(database_url)
     assert referrals(with_old)[0].parent_name == "Ann Testperson"
@@ -153,5 +153,5 @@ def test_resealing_in_small_batches_reaches_every_row(make_app, database_url):
         counts = reseal(engine, MultiFernet([Fernet(NEW)]), batch=2)
     finally:
         engine.dispose()
-    assert counts["referrals"] == 5 * 11
+    assert counts["referrals"] == 5 * len(SEALED_COLUMNS["referrals"])
     assert "Ann Testperson" not in stored_text(database_url)

@@ -1,0 +1,73 @@
+"""Working days in England: how long a family has waited for the team.
+
+A working day is a Monday to Friday in Europe/London that is not a bank
+holiday in England (from the ``holidays`` package). Time is counted in
+fractions of working days, so "overdue after 2 working days" means what a
+team would say: a referral in on Friday at 4pm is due on Tuesday at 4pm, and
+one sent on Christmas Eve waits through the bank holidays.
+"""
+
+import datetime
+from fractions import Fraction
+from functools import lru_cache
+
+import holidays
+
+from .sessions import LONDON
+
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+@lru_cache(maxsize=16)
+def _bank_holidays(year):
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day):
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def _day_bounds(day):
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=LONDON)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=LONDON)
+    return start.astimezone(datetime.timezone.utc), end.astimezone(datetime.timezone.utc)
+
+
+def _ticks(delta):
+    return delta // MICROSECOND
+
+
+def between(start, end):
+    """Return the working days (a Fraction) from ``start`` to ``end`` (aware datetimes)."""
+    if end <= start:
+        return Fraction(0)
+    total = Fraction(0)
+    day = start.astimezone(LONDON).date()
+    last = end.astimezone(LONDON).date()
+    while day <= last:
+        if is_working_day(day):
+            opens, closes = _day_bounds(day)
+            overlap = min(end, closes) - max(start, opens)
+            if overlap > datetime.timedelta(0):
+                total += Fraction(_ticks(overlap), _ticks(closes - opens))
+        day += datetime.timedelta(days=1)
+    return total
+
+
+def before(end, days):
+    """Return the latest instant that is ``days`` working days before ``end``.
+
+    Anything that started earlier has waited longer than ``days`` working
+    days by ``end``: the inbox asks the database for exactly those.
+    """
+    remaining = Fraction(days)
+    day = end.astimezone(LONDON).date()
+    while True:
+        if is_working_day(day):
+            opens, closes = _day_bounds(day)
+            available = Fraction(_ticks(min(end, closes) - opens), _ticks(closes - opens))
+            if available >= remaining:
+                back = remaining * _ticks(closes - opens)
+                return min(end, closes) - MICROSECOND * int(back)
+            remaining -= available
+        day -= datetime.timedelta(days=1)
