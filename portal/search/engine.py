@@ -1,18 +1,21 @@
-"""Our one door to Whoosh: the schema, building an index, and searching it.
+"""The search index's front door: the schema, building an index, and searching it.
 
-Nothing else in the project imports Whoosh. Callers pass plain values in
-and get plain records out.
+Whoosh stays inside portal/search/: this module builds the index and the
+query, postings.py evaluates the query, snippets.py cuts the snippets.
+Callers pass plain values in and get plain records out.
 """
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from whoosh import highlight, index
+from whoosh import index
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, FuzzyTerm, Not, Or, Prefix, Term
-from whoosh.sorting import FieldFacet
 
+from . import postings
 from .analysis import CJK, analyzer, spelling_analyzer
+from .snippets import snippet
 
 ALL = "all"  # indexed for a page with no localities or ages: it serves every one
 FIELDS = ("title", "about", "body")
@@ -110,18 +113,16 @@ def update(folder, changed, removed_keys):
 
 
 class Index:
-    """An open index generation and a searcher kept for reuse."""
+    """An open index generation, searched on posting arrays its threads share."""
 
     def __init__(self, folder):
         self.folder = folder
-        self._ix = index.open_dir(str(folder))
-        self._searcher = self._ix.searcher()
-        self._filters = {}  # filter query -> document numbers (the index never changes)
-        self.languages = {name.rsplit("_", 1)[1] for name in self._ix.schema.names()
-                          if name.startswith("title_")}
+        self._postings = postings.for_generation(folder)  # read once per process
+        self.languages = self._postings.languages
 
     def close(self):
-        self._searcher.close()
+        """Let go of the generation (its postings go when no Index holds them)."""
+        self._postings = None
 
     def search(self, text, lang, synonyms=None, section=None, locality=None, age=None,
                page=1, per_page=10, texts=None):
@@ -145,48 +146,37 @@ class Index:
                 query = self._query(text, side_lang, synonyms or {}, all_words)
                 if query is None:
                     continue
-                where = And([scope, *narrowing])
-                hits = self._searcher.search(query, filter=self._docs(where), limit=wanted,
-                                             groupedby=FieldFacet("section"))
-                counts = {name: len(docs) for name, docs in hits.groups("section").items()}
+                docs, scores = self._postings.evaluate(query)
+                keep = self._postings.allowed(And([scope, *narrowing]))[docs]
+                docs, scores = docs[keep], scores[keep]
+                counts = self._postings.counts(docs)
                 for name, count in counts.items():
                     results.sections[name] = results.sections.get(name, 0) + count
                 if section:
-                    hits = self._searcher.search(
-                        query, filter=self._docs(And([where, Term("section", section)])),
-                        limit=wanted)
-                # The counts already hold the total: len(hits) would run the query again.
-                results.total += counts.get(section, 0) if section else sum(counts.values())
-                found.append((side_lang, hits))
+                    keep = self._postings.allowed(Term("section", section))[docs]
+                    docs, scores = docs[keep], scores[keep]
+                results.total += len(docs)
+                found.append((side_lang, query, self._postings.top(docs, scores, wanted)))
             if results.sections or not all_words:
                 results.all_words = all_words
                 break
-        ordered = [(side_lang, hit) for side_lang, hits in found for hit in hits]
-        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        for side_lang, hit in ordered[start:wanted]:
-            snippet = None
+        ordered = [(side_lang, query, doc) for side_lang, query, docs in found for doc in docs]
+        marked = {}  # language -> the query's words in its body field
+        for side_lang, query, doc in ordered[start:wanted]:
+            stored = self._postings.stored(doc)
+            cut = None
             if texts:
-                hit.results.formatter = formatter
-                body = texts(hit["lang"], hit["section"], hit["page_id"])[:SNIPPET_SOURCE]
-                snippet = hit.highlights(f"body_{side_lang}", text=body, top=2) or None
-            results.hits.append(Hit(hit["lang"], hit["section"], hit["page_id"], snippet))
+                if side_lang not in marked:
+                    marked[side_lang] = self._postings.words(query, f"body_{side_lang}")
+                body = texts(stored["lang"], stored["section"], stored["page_id"])
+                cut = snippet(body[:SNIPPET_SOURCE], side_lang, marked[side_lang])
+            results.hits.append(Hit(stored["lang"], stored["section"], stored["page_id"], cut))
         if not results.total or not results.all_words:
             results.suggestion = self.suggest(text)
         return results
 
-    def _docs(self, where):
-        """Return the documents a filter allows, worked out once per generation."""
-        key = repr(where)
-        docs = self._filters.get(key)
-        if docs is None:
-            if len(self._filters) > 512:
-                self._filters.clear()
-            docs = self._filters[key] = set(self._searcher.docs_for_query(where))
-        return docs
-
     def _known(self, lang, term):
-        reader = self._searcher.reader()
-        return any((f"{name}_{lang}", term) in reader for name in FIELDS)
+        return any(self._postings.known(f"{name}_{lang}", term) for name in FIELDS)
 
     def _term_clause(self, lang, term, last, forgiving=True):
         """Match one analysed term in every text field.
@@ -229,7 +219,7 @@ class Index:
             if options:
                 clauses.append(Or(options))
             for phrase in sorted(group, key=len, reverse=True):  # "speech delay" before "speech"
-                text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+                text = _standing(phrase).sub(" ", text)
         words = RAW_WORD.findall(text)
         ends_mid_word = bool(words) and not text.endswith(" ")
         for index_, word in enumerate(words):
@@ -242,15 +232,13 @@ class Index:
 
     def suggest(self, text):
         """Return the query with unknown words replaced by close known ones, or None."""
-        corrector = self._searcher.corrector("spelling")
-        reader = self._searcher.reader()
         changed, words = False, []
         for match in RAW_WORD.finditer(text.lower()):
             word = match.group(0)
-            if len(word) >= 3 and (("spelling", word) not in reader):
-                options = corrector.suggest(word, limit=1, maxdist=2 if len(word) >= 6 else 1)
-                if options:
-                    word, changed = options[0], True
+            if len(word) >= 3 and not self._postings.known("spelling", word):
+                option = self._postings.correction(word, maxdist=2 if len(word) >= 6 else 1)
+                if option:
+                    word, changed = option, True
             words.append(word)
         return " ".join(words) if changed else None
 
@@ -269,8 +257,12 @@ def _synonym_groups(text, synonyms):
     groups = []
     for service, everyday in synonyms.items():
         group = (service, *everyday)
-        for phrase in sorted(group, key=len, reverse=True):
-            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
-                groups.append(group)
-                break
+        if any(_standing(phrase).search(text) for phrase in group):
+            groups.append(group)
     return groups
+
+
+@lru_cache(maxsize=4096)
+def _standing(phrase):
+    """A pattern for a word or phrase standing whole in a text."""
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")

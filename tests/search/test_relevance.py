@@ -56,7 +56,11 @@ RELEVANCE = [
     ("en", "when to call 999", "health-visiting/when-to-call-whom"),
     ("en", "high temperature", "health-visiting/when-to-call-whom"),
     ("en", "opening times reddish", "hubs/reddish"),
-    # the last word half typed
+    # the last word half typed. Since issue 17 "pla" adds its words' scores
+    # (play, place, playroom...) times 0.7 at every index size, as Whoosh did
+    # only above 5,000 documents (below, it scored each match 1), so this page
+    # is now second, after stay-and-play-adswood, whose body also has "places"
+    # and "playdough".
     ("en", "stay and pla", "groups/stay-and-play-brinnington"),
     ("en", "breastfe", "health-visiting/feeding-your-baby"),
     # other languages

@@ -1,0 +1,36 @@
+"""Snippets mark every written form of the query's words, and only whole ones."""
+
+from portal.search.snippets import snippet
+
+FILLER = " ".join(["Families are welcome to come along any week."] * 8)
+
+
+def marked(html):
+    return [part.split(">", 1)[1] for part in html.split("</mark>")[:-1]]
+
+
+def test_every_form_that_stems_to_a_query_word_is_marked():
+    html = snippet("Baby massage helps. Massages, and massaging, calm babies.", "en", {"massag"})
+    assert marked(html) == ["massage", "Massages", "massaging"]
+
+
+def test_a_word_inside_a_longer_one_is_not_marked():
+    html = snippet("Aromamassage is not offered; massage is.", "en", {"massag"})
+    assert marked(html) == ["massage"]
+
+
+def test_far_apart_matches_make_two_fragments_and_the_text_is_escaped():
+    html = snippet(f"Sleep <well>. {FILLER} Sleep tips & more.", "en", {"sleep"})
+    assert html.count(" … ") == 1
+    assert "&lt;well&gt;" in html and "&amp; more" in html
+    assert len(html) < 400  # context, not the whole text
+
+
+def test_chinese_pairs_are_marked_as_one_stretch():
+    html = snippet("我们支持母乳喂养和配方奶。", "zh", {"母乳", "乳喂", "喂养"})
+    assert marked(html) == ["母乳喂养"]
+
+
+def test_no_snippet_when_no_word_is_there():
+    assert snippet("Stay and play on Mondays.", "en", {"massag"}) is None
+    assert snippet("Stay and play on Mondays.", "en", set()) is None
