@@ -43,6 +43,9 @@ class Config:
         # Each server builds its own read-only index on local disk.
         self.SEARCH_DIR = self.INSTANCE_DIR / "search"
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+        if not self.RATELIMIT_STORAGE_URI.startswith("memory"):
+            # Redis that does not answer costs a request one second, not a hang.
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
         self.RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS") or 730)
         # A family's unsent answers are deleted after this long untouched, so
         # a shared phone picked up later shows an empty form.
@@ -75,6 +78,9 @@ class Config:
     WHATS_ON_DAYS = 28
     MAX_CONTENT_LENGTH = 64 * 1024
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must never stop a family: each process counts in its own
+    # memory (with a warning in the log and at /healthz) until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Staff: signed out after this long without activity; sign-in attempts
     # per client address (each account also locks after 5 wrong passwords).
     STAFF_IDLE_MINUTES = 30

@@ -2,16 +2,18 @@
 
 import logging
 
-from flask import Blueprint, Response, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..content.web import snapshot
 from ..db.base import utcnow
 from ..db.engine import session
+from ..extensions import limiter
 from ..outbox.models import Message
 from ..referrals.models import Referral
 from ..staff import waiting
+from .backends import rate_limit_storage
 
 log = logging.getLogger(__name__)
 bp = Blueprint("ops", __name__)
@@ -37,6 +39,7 @@ def healthz():
             "warnings": len(content.warnings),
         },
         database=_database(content.localities),
+        rate_limits=rate_limit_storage(limiter, current_app.config["RATELIMIT_STORAGE_URI"]),
     ), 200, {"Cache-Control": "no-store"}
 
 
