@@ -30,6 +30,8 @@ class Config:
 
     def __init__(self, instance_dir=None):
         self.CONTENT_DIR = _env_path("PORTAL_CONTENT_DIR", ROOT / "content")
+        # A git path or URL the content folder follows (`flask content sync`).
+        self.CONTENT_REPO = os.environ.get("PORTAL_CONTENT_REPO") or None
         self.INSTANCE_DIR = Path(instance_dir) if instance_dir else _env_path(
             "PORTAL_INSTANCE_DIR", ROOT / "instance")
         self.DATABASE_URL = os.environ.get("DATABASE_URL") or (

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, ur
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..content.sync import status as content_sync_status
 from ..content.web import snapshot
 from ..db.base import utcnow
 from ..db.engine import session
@@ -37,6 +38,8 @@ def healthz():
             "pages": len(content.pages),
             "errors": len(content.errors),
             "warnings": len(content.warnings),
+            **content_sync_status(current_app.config["CONTENT_DIR"],
+                                  current_app.config["INSTANCE_DIR"]),
         },
         database=_database(content.localities),
         rate_limits=rate_limit_storage(limiter, current_app.config["RATELIMIT_STORAGE_URI"]),
