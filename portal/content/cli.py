@@ -49,8 +49,7 @@ def sync_command():
         click.echo(f"content sync: {exc}", err=True)
         sys.exit(1)
     if outcome == "refused":
-        click.echo("content sync: refused the new commit; still on "
-                   f"{(commit or 'nothing')[:12]}:", err=True)
+        click.echo(f"content sync: refused the new commit; still on {commit[:12]}:", err=True)
         for line in problems:
             click.echo(f"  {line}", err=True)
         sys.exit(1)

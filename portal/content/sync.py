@@ -24,14 +24,16 @@ PROBLEMS_SHOWN = 5
 
 
 class SyncError(RuntimeError):
-    """The content folder cannot follow the repository (not a fetch failure)."""
+    """The content folder cannot follow the repository (git failed, or the
+    folder is not a clone, or the repository's history was rewritten)."""
 
 
 def _git(folder, *args):
     done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
                           timeout=120, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
     if done.returncode:
-        raise SyncError(f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1:]}")
+        said = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        raise SyncError(f"git {args[0]} failed: {said}")
     return done.stdout.strip()
 
 
