@@ -1,5 +1,9 @@
-"""The production stack, proven on loopback (issue 13's list, in order;
-the faults come last so each test starts from a whole stack)."""
+"""The production stack, proven on loopback (issue 13's list, in order).
+
+The tests share one stack and run in file order: each fault (mail server,
+Redis, PostgreSQL) is repaired before the test ends; the one that is not
+(an app server killed) comes last.
+"""
 
 import gzip
 import http.client
