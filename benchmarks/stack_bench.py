@@ -20,6 +20,7 @@ and PostgreSQL's binaries (`make system-deps`, `bash .ci/postgres.sh`).
 import argparse
 import gzip
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -133,6 +134,7 @@ def main(argv=None):
         if one:
             one.stop()
         stack.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
