@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint install system-deps check translations extract bench clean
+.PHONY: help run test test-stack lint install system-deps check translations extract bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,11 +33,19 @@ $(INSTALLED): setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-system-deps: ## install Debian's Chromium and fonts for the browser tests (needs root)
-	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ]; then exit 0; fi; \
+test-stack: install translations system-deps ## run only the stack test (nginx, Redis, PostgreSQL, two servers)
+	$(BIN)/python -m pytest -m stack -s
+
+# Chromium and fonts for the browser tests; nginx, Redis and wrk for the
+# stack test (run as our own processes, never as the system services).
+SYSTEM_PACKAGES := chromium fonts-noto-core nginx redis-server wrk
+
+system-deps: ## install Debian's Chromium, fonts, nginx, redis-server and wrk for the tests (needs root)
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ] && [ -x /usr/sbin/nginx ] \
+	  && command -v redis-server >/dev/null && command -v wrk >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
-	else echo "Chromium is missing and we are not root: browser tests will be skipped"; exit 0; fi; \
-	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null
+	else echo "Chromium, nginx, redis-server or wrk is missing and we are not root: those tests will be skipped"; exit 0; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null
 
 check: install ## check the content folder (path:line: message per problem)
 	$(BIN)/flask --app wsgi content check

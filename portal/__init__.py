@@ -17,6 +17,8 @@ def create_app(config=None):
         instance_path=str(config.INSTANCE_DIR),
     )
     app.config.from_object(config)
+    from .ops.backends import require_clients
+    require_clients(app.config)
     if app.config["PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXIES,
                                 x_proto=config.PROXIES, x_host=config.PROXIES)

@@ -30,6 +30,8 @@ class Config:
 
     def __init__(self, instance_dir=None):
         self.CONTENT_DIR = _env_path("PORTAL_CONTENT_DIR", ROOT / "content")
+        # A git path or URL the content folder follows (`flask content sync`).
+        self.CONTENT_REPO = os.environ.get("PORTAL_CONTENT_REPO") or None
         self.INSTANCE_DIR = Path(instance_dir) if instance_dir else _env_path(
             "PORTAL_INSTANCE_DIR", ROOT / "instance")
         self.DATABASE_URL = os.environ.get("DATABASE_URL") or (
@@ -43,6 +45,9 @@ class Config:
         # Each server builds its own read-only index on local disk.
         self.SEARCH_DIR = self.INSTANCE_DIR / "search"
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+        if not self.RATELIMIT_STORAGE_URI.startswith("memory"):
+            # Redis that does not answer costs a request one second, not a hang.
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
         self.RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS") or 730)
         # A family's unsent answers are deleted after this long untouched, so
         # a shared phone picked up later shows an empty form.
@@ -82,6 +87,9 @@ class Config:
     WHATS_ON_DAYS = 28
     MAX_CONTENT_LENGTH = 64 * 1024
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must never stop a family: each process counts in its own
+    # memory (with a warning in the log and at /healthz) until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Staff: signed out after this long without activity; sign-in attempts
     # per client address (each account also locks after 5 wrong passwords).
     STAFF_IDLE_MINUTES = 30

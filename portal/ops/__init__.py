@@ -2,16 +2,19 @@
 
 import logging
 
-from flask import Blueprint, Response, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..clock import utcnow
+from ..content.sync import status as content_sync_status
 from ..content.web import snapshot
 from ..db.engine import db
+from ..extensions import limiter
 from ..outbox.models import Message
 from ..referrals.models import Referral
 from ..staff import waiting
+from .backends import rate_limit_storage
 
 log = logging.getLogger(__name__)
 bp = Blueprint("ops", __name__)
@@ -35,8 +38,11 @@ def healthz():
             "pages": len(content.pages),
             "errors": len(content.errors),
             "warnings": len(content.warnings),
+            **content_sync_status(current_app.config["CONTENT_DIR"],
+                                  current_app.config["INSTANCE_DIR"]),
         },
         database=_database(content.localities),
+        rate_limits=rate_limit_storage(limiter, current_app.config["RATELIMIT_STORAGE_URI"]),
     ), 200, {"Cache-Control": "no-store"}
 
 
