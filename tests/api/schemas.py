@@ -1,9 +1,13 @@
 """The Open Referral UK profile's own schemas, read from the local copy.
 
 The profile's ``$ref``s name the files' public addresses; a registry maps
-each to the copy in ``../shared/standards/oruk-uk-profile/schema`` (or
+each to the copy in ``tests/api/standards/oruk-uk-profile/schema`` (or
 ``ORUK_SCHEMA_DIR``), so the tests never go online and use the files as
-they are. Formats (uuid, uri, email, date-time) are checked, not skipped.
+they are. That copy is the product's shared standards folder
+(``../shared/standards``) copied unchanged, with its licence (CC BY-SA 4.0,
+Open Referral), so CI needs nothing outside the repository; a test checks
+it is still byte for byte the shared copy wherever that is present.
+Formats (uuid, uri, email, date-time) are checked, not skipped.
 """
 
 import json
@@ -17,8 +21,9 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = Path(os.environ.get("ORUK_SCHEMA_DIR")
-                  or ROOT.parent / "shared" / "standards" / "oruk-uk-profile" / "schema")
+VENDORED = Path(__file__).resolve().parent / "standards" / "oruk-uk-profile"
+SHARED = ROOT.parent / "shared" / "standards" / "oruk-uk-profile"
+SCHEMA_DIR = Path(os.environ.get("ORUK_SCHEMA_DIR") or VENDORED / "schema")
 PUBLISHED = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 OPENAPI = PUBLISHED + "openapi.json"
 

@@ -79,3 +79,13 @@ def test_no_empty_strings_stand_in_for_data(api):
         assert all(text.strip() for text in strings(full)), service["name"]
         for link in full["service_at_locations"]:
             assert link["location"]["location_type"] == "physical"
+
+
+def test_the_schemas_here_are_the_shared_standards_unchanged():
+    """The copy in the repository is the shared one, byte for byte, licence included."""
+    if not schemas.SHARED.is_dir():
+        pytest.skip(f"{schemas.SHARED} is not beside this checkout: nothing to compare the copy with")
+    ours, theirs = ({path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+                    for folder in (schemas.VENDORED, schemas.SHARED))
+    assert ours.keys() == theirs.keys()
+    assert [name for name in ours if ours[name] != theirs[name]] == []
