@@ -12,6 +12,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 import holidays
+import numpy
 
 from .sessions import LONDON
 
@@ -41,17 +42,26 @@ def between(start, end):
     """Return the working days (a Fraction) from ``start`` to ``end`` (aware datetimes)."""
     if end <= start:
         return Fraction(0)
-    total = Fraction(0)
-    day = start.astimezone(LONDON).date()
+    first = start.astimezone(LONDON).date()
     last = end.astimezone(LONDON).date()
-    while day <= last:
+    # The days in between count whole: counted at once, so a referral left for
+    # months costs the inbox no more than one from yesterday.
+    total = Fraction(_whole_days(first + datetime.timedelta(days=1), last))
+    for day in {first, last}:
         if is_working_day(day):
             opens, closes = _day_bounds(day)
             overlap = min(end, closes) - max(start, opens)
             if overlap > datetime.timedelta(0):
                 total += Fraction(_ticks(overlap), _ticks(closes - opens))
-        day += datetime.timedelta(days=1)
     return total
+
+
+def _whole_days(first, stop):
+    """How many working days from ``first`` up to, not including, ``stop``."""
+    if stop <= first:
+        return 0
+    holidays_between = [day for year in range(first.year, stop.year + 1) for day in _bank_holidays(year)]
+    return int(numpy.busday_count(first, stop, holidays=holidays_between))
 
 
 def before(end, days):
