@@ -114,3 +114,19 @@ def test_rewritten_history_is_not_followed(config, upstream):
 def test_sync_without_a_repository_says_so(app):
     result = app.test_cli_runner().invoke(args=["content", "sync"])
     assert result.exit_code == 2 and "PORTAL_CONTENT_REPO is not set" in result.output
+
+
+def test_a_failed_fetch_is_shown_at_healthz_without_credentials_and_cleared(config, upstream,
+                                                                             caplog):
+    config.CONTENT_REPO = "https://editor:s3cret@127.0.0.1:9/content.git"  # nothing listens
+    app, result = sync(config)
+    assert result.exit_code == 1 and "git fetch failed" in result.output
+    health = app.test_client().get("/healthz").get_json()["content"]
+    assert health["commit"] == git(config.CONTENT_DIR, "rev-parse", "HEAD")
+    assert health["sync"]["error"].startswith("git fetch failed")
+    assert "s3cret" not in health["sync"]["error"] + result.output + caplog.text
+
+    config.CONTENT_REPO = str(upstream)
+    app, result = sync(config)
+    assert result.exit_code == 0
+    assert app.test_client().get("/healthz").get_json()["content"]["sync"]["error"] is None

@@ -10,6 +10,7 @@ import datetime
 import json
 import logging
 import os
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 STATE_FILE = "content-sync.json"
 # A refusal names this many problems (path:line: message) at most.
 PROBLEMS_SHOWN = 5
+CREDENTIALS = re.compile(r"://[^/@\s]+@")
 
 
 class SyncError(RuntimeError):
@@ -33,6 +35,7 @@ def _git(folder, *args):
                           timeout=120, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
     if done.returncode:
         said = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        said = CREDENTIALS.sub("://", said)  # never a password in the log or /healthz
         raise SyncError(f"git {args[0]} failed: {said}")
     return done.stdout.strip()
 
@@ -40,12 +43,23 @@ def _git(folder, *args):
 def sync(content_dir, repo, instance_dir):
     """Bring ``content_dir`` to the repository's newest good commit.
 
+    A failure (git, or a folder that cannot follow) is kept for /healthz, as
+    a refusal is, and raised.
     Return ("unchanged" | "updated" | "refused", the commit now on, problems).
     """
     content_dir = Path(content_dir)
-    if not (content_dir / ".git").exists():
-        raise SyncError(f"{content_dir} is not a git repository: clone PORTAL_CONTENT_REPO "
-                        "there first (deploy/README.md)")
+    try:
+        if not (content_dir / ".git").exists():
+            raise SyncError(f"{content_dir} is not a git repository: clone PORTAL_CONTENT_REPO "
+                            "there first (deploy/README.md)")
+        return _follow(content_dir, repo, instance_dir)
+    except SyncError as exc:
+        log.error("content sync: %s", exc)
+        _record(instance_dir, head_commit(content_dir), None, [], error=str(exc))
+        raise
+
+
+def _follow(content_dir, repo, instance_dir):
     head = _git(content_dir, "rev-parse", "HEAD^{commit}")
     _git(content_dir, "fetch", "--quiet", "--no-tags", str(repo), "HEAD")
     target = _git(content_dir, "rev-parse", "FETCH_HEAD^{commit}")
@@ -92,9 +106,10 @@ def check_commit(content_dir, commit):
         return [str(problem).replace(f"{tree}/", "") for problem in snapshot.errors]
 
 
-def _record(instance_dir, commit, refused, problems):
+def _record(instance_dir, commit, refused, problems, error=None):
     """Keep the outcome for /healthz (written whole, then moved into place)."""
     state = {"commit": commit, "refused": refused, "problems": problems[:PROBLEMS_SHOWN],
+             "error": error,
              "checked_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
     instance_dir = Path(instance_dir)
     instance_dir.mkdir(parents=True, exist_ok=True)
@@ -112,7 +127,8 @@ def status(content_dir, instance_dir):
     except (OSError, ValueError):
         return found
     found["sync"] = {"checked_at": state.get("checked_at"), "refused": state.get("refused"),
-                     "problems": state.get("problems", [])}
+                     "problems": state.get("problems", []),
+                     "error": state.get("error")}
     return found
 
 
