@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-stack lint install system-deps check translations extract bench clean
+.PHONY: help run test test-stack lint install system-deps check translations unavailable-page extract bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ translations: install $(MO_FILES) ## compile the interface translations (.po -> 
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile --use-fuzzy -d translations -l $*
+
+unavailable-page: translations ## render static/unavailable.html (nginx's page when no app server answers)
+	$(BIN)/python -m portal.ops.unavailable
 
 extract: install ## extract new interface strings and merge them into every .po
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k ngettext:1,2 --no-location \

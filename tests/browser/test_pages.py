@@ -82,6 +82,16 @@ def test_no_horizontal_scrolling_at_320px(narrow_phone, path, status):
         f"{path}: scrolls sideways at 320 px ({scroll_width} > {client_width})")
 
 
+def test_the_page_nginx_shows_with_no_app_server_passes_axe_and_reflows(narrow_phone):
+    """static/unavailable.html: every language on one page, no stylesheet of the site's."""
+    visit(narrow_phone, "/static/unavailable.html", 200)
+    violations = axe.run(narrow_phone, options=AXE_OPTIONS).response["violations"]
+    assert not violations, f"axe found\n{describe(violations)}"
+    expect(narrow_phone.locator("section[lang=ar][dir=rtl] h2")).to_be_visible()
+    assert narrow_phone.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
 @pytest.mark.parametrize(("path", "status"), RIGHT_TO_LEFT.values(), ids=RIGHT_TO_LEFT.keys())
 def test_right_to_left_languages_set_dir(phone, path, status):
     visit(phone, path, status)

@@ -308,3 +308,19 @@ def test_one_app_server_killed_nginx_keeps_serving_from_the_other(stack):
     # and retried on the other.
     log = stack.nginx.error_log()[logged:]
     assert f"upstream: \"http://127.0.0.1:{victim.port}/" in log, log[-3000:]
+
+
+def test_no_app_server_left_families_get_the_try_again_page_not_nginx_s(stack):
+    """Last of all: both servers down. A page and a referral sent (POST) get
+    the static "try again" page in every language, with the status kept."""
+    for server in stack.servers:
+        if server.proc.poll() is None:
+            server.kill()
+    status, headers, body = get(stack.nginx.base, "/en/groups/")
+    assert status == 502, status
+    page = text_of(headers, body)
+    assert "Sorry, there is a problem with the service" in page and 'lang="ur"' in page
+    status, headers, body = get(stack.nginx.base, "/en/refer/check", method="POST",
+                                body="confirm=1",
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 502 and "call 999" in text_of(headers, body), status
