@@ -68,6 +68,9 @@ class Gunicorn:
                      "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
                      "--timeout", str(timeout), "--graceful-timeout", "2",
                      "--backlog", "2048",  # gunicorn's default, stated
+                     # gunicorn 27's control socket is one path for every
+                     # gunicorn on the machine: two runs at once would collide.
+                     "--no-control-socket",
                      "--error-logfile", str(self.log), "--log-level", log_level, module]
         pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         self.env = {**os.environ, "PYTHONPATH": pythonpath, **env,
