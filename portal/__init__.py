@@ -64,10 +64,11 @@ def create_app(config=None):
 
     from . import errors
     from .forms import timeouts
-    from .security import headers
+    from .security import headers, rate_limits
     errors.init_app(app)
     headers.init_app(app)
     timeouts.init_app(app)
+    rate_limits.init_app(app)  # once every route is registered
 
     from .content.cli import content_cli
     from .db.migrate import db_cli
