@@ -51,9 +51,10 @@ def create_app(config=None):
     from .public import bp as public_bp
     from .referrals.views import bp as referrals_bp
     from .search.views import bp as search_bp
+    from .security import session_cookie
     from .staff.accounts import login_manager
     from .staff.views import bp as staff_bp
-    login_manager.init_app(app)
+    session_cookie.init_app(app, login_manager)
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(referrals_bp)
