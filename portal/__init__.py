@@ -36,8 +36,9 @@ def create_app(config=None):
     from .db import engine as database
     database.init_app(app)
 
-    from .extensions import csrf, limiter
+    from .extensions import limiter
     from .i18n import locale
+    from .security import csrf
     csrf.init_app(app)
     limiter.init_app(app)
     locale.init_app(app)

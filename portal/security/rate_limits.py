@@ -16,6 +16,7 @@ from functools import partial
 from flask import request
 
 from ..extensions import limiter
+from .hooks import guard_hooks
 
 # Flask-Limiter marks each function it wraps with (a weak proxy to) the
 # limiter that wraps it: compared with ==, as Flask-Limiter does.
@@ -32,12 +33,7 @@ def init_app(app):
         return
     limited = frozenset(endpoint for endpoint, view in app.view_functions.items()
                         if getattr(view, WRAPPED_BY, None) == limiter)
-    for hooks in (app.before_request_funcs, app.after_request_funcs,
-                  app.teardown_request_funcs):
-        registered = hooks.get(None, [])
-        for index, hook in enumerate(registered):
-            if _belongs_to_limiter(hook):
-                registered[index] = _only_on(limited, hook)
+    guard_hooks(app, _belongs_to_limiter, lambda hook: _only_on(limited, hook))
 
 
 def _app_wide_limits(app):

@@ -15,6 +15,8 @@ from flask import session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
 
+from .hooks import guard_hooks
+
 
 class LazySession(MutableMapping):
     """A SecureCookieSession read from the cookie on first use."""
@@ -137,10 +139,8 @@ def init_app(app, login_manager):
     app.session_interface = LazyCookieSessionInterface()
     login_manager.init_app(app, add_context_processor=False)
     app.jinja_env.globals["current_user"] = current_user
-    hooks = app.after_request_funcs.setdefault(None, [])
-    for index, hook in enumerate(hooks):
-        if getattr(hook, "__func__", None) is LoginManager._update_remember_cookie:
-            hooks[index] = _only_when_read(hook)
+    guard_hooks(app, lambda hook: getattr(hook, "__func__", None)
+                is LoginManager._update_remember_cookie, _only_when_read)
 
 
 def _only_when_read(hook):
