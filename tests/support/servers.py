@@ -122,13 +122,14 @@ class Gunicorn:
         assert pid in children_of(self.proc.pid), "not one of this gunicorn's workers"
         os.kill(pid, signal.SIGKILL)
 
-    def worker_rss_kib(self):
-        """The resident memory (KiB) of each worker now running."""
+    def worker_rss_kib(self, field="VmRSS"):
+        """The resident memory (KiB) of each worker now running; ``field="VmHWM"``
+        gives each one's peak since it started."""
         sizes = []
         for entry in self.ready.iterdir():
             try:
                 for line in Path("/proc", entry.name, "status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field + ":"):
                         sizes.append(int(line.split()[1]))
             except FileNotFoundError:
                 pass
