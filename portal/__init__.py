@@ -36,8 +36,9 @@ def create_app(config=None):
     from .db import engine as database
     database.init_app(app)
 
-    from .extensions import csrf, limiter
+    from .extensions import limiter
     from .i18n import locale
+    from .security import csrf
     csrf.init_app(app)
     limiter.init_app(app)
     locale.init_app(app)
@@ -51,9 +52,10 @@ def create_app(config=None):
     from .public import bp as public_bp
     from .referrals.views import bp as referrals_bp
     from .search.views import bp as search_bp
+    from .security import session_cookie
     from .staff.accounts import login_manager
     from .staff.views import bp as staff_bp
-    login_manager.init_app(app)
+    session_cookie.init_app(app, login_manager)
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(referrals_bp)
@@ -64,10 +66,11 @@ def create_app(config=None):
 
     from . import errors
     from .forms import timeouts
-    from .security import headers
+    from .security import headers, rate_limits
     errors.init_app(app)
     headers.init_app(app)
     timeouts.init_app(app)
+    rate_limits.init_app(app)  # once every route is registered
 
     from .content.cli import content_cli
     from .db.migrate import db_cli

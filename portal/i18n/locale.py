@@ -1,6 +1,10 @@
 """The one locale policy: language from the URL, chosen once at ``/``."""
 
+import functools
+import time
+
 from flask import abort, g, redirect, request, url_for
+from werkzeug.http import dump_cookie
 
 from ..config import ROOT
 from ..content.web import snapshot
@@ -54,10 +58,8 @@ def init_app(app):
         # The language a reader last read in is the one "/" sends them to.
         lang = g.get("lang")
         if lang and request.cookies.get(COOKIE) != lang and response.status_code < 400:
-            response.set_cookie(
-                COOKIE, lang, max_age=ONE_YEAR, httponly=True, samesite="Lax",
-                secure=app.config["SESSION_COOKIE_SECURE"],
-            )
+            response.headers.add("Set-Cookie", language_cookie(
+                lang, app.config["SESSION_COOKIE_SECURE"], int(time.time()) // 60))
         return response
 
     @app.get("/")
@@ -80,6 +82,17 @@ def init_app(app):
     def language_context():
         lang = current_language()
         return {"lang": lang, "dir": direction(lang)}
+
+
+@functools.lru_cache(maxsize=64)
+def language_cookie(lang, secure, minute):
+    """The Set-Cookie value that remembers ``lang`` for a year, made once a minute.
+
+    Every first visit gets one; its Expires date (beside Max-Age, which
+    browsers prefer) may be up to a minute early.
+    """
+    return dump_cookie(COOKIE, lang, max_age=ONE_YEAR, httponly=True, samesite="Lax",
+                       secure=secure)
 
 
 # Each language named in its own script, as the switcher shows it.

@@ -23,7 +23,8 @@ bp = Blueprint("ops", __name__)
 @bp.get("/healthz")
 def healthz():
     """Say the worker is up, which content it serves, and whether the
-    database and the teams' e-mail are healthy (counts only, no personal data).
+    database and the teams' e-mail are healthy, and how this worker's page
+    cache is doing (counts only, no personal data).
 
     It answers 200 while the worker serves the site: the public pages need
     no database, so a database fault must not take the site out of the load
@@ -43,6 +44,8 @@ def healthz():
         },
         database=_database(content.localities),
         rate_limits=rate_limit_storage(limiter, current_app.config["RATELIMIT_STORAGE_URI"]),
+        # This worker's own: each worker keeps its own cache.
+        page_cache=current_app.extensions["page_cache"].stats(),
     ), 200, {"Cache-Control": "no-store"}
 
 

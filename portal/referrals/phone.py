@@ -8,7 +8,8 @@ of being stored as something nobody can call.
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import PhoneNumberType, geocoder
+from babel import Locale
+from phonenumbers import PhoneNumberType
 
 # Ofcom keeps 07700 900000 to 07700 900999 for drama: never given to anyone,
 # so the demo content and the tests can show a mobile number that reaches
@@ -57,10 +58,16 @@ def parse_phone(typed):
 
 
 def country_name(e164, locale):
-    """Return the country of a number outside the UK in the reader's language, else ""."""
+    """Return the country of a number outside the UK in the reader's language, else "".
+
+    The name is CLDR's, from Babel (which formats our dates too), not
+    phonenumbers' geocoder: importing that loads its place names for every
+    number prefix in the world, about 100 MB in every worker.
+    """
     if not e164:
         return ""
     number = phonenumbers.parse(e164, None)
-    if number.country_code == 44:
+    region = phonenumbers.region_code_for_number(number)
+    if number.country_code == 44 or not region:
         return ""
-    return geocoder.country_name_for_number(number, locale.split("_")[0])
+    return Locale.parse(locale).territories.get(region, "")

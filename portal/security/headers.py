@@ -1,6 +1,8 @@
 """Headers that tell browsers to load nothing from elsewhere and to keep
 pages out of frames. No inline script or style exists, so none is allowed."""
 
+import functools
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
     "script-src 'self'",
@@ -25,12 +27,24 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app):
-    hsts = app.config["HSTS"]
+    """Add the headers to every response, leaving any a view set itself.
+
+    The list to add is worked out once for each set of our headers a
+    response already carries (in practice: none, or the exit page's own
+    Referrer-Policy), so a response costs one look through its headers.
+    """
+    ours = list(HEADERS.items())
+    if app.config["HSTS"]:
+        ours.append(("Strict-Transport-Security", HSTS))
+    names = frozenset(name.lower() for name, _ in ours)
+
+    @functools.cache
+    def missing(present):
+        return tuple((name, value) for name, value in ours if name.lower() not in present)
 
     @app.after_request
     def security_headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if hsts:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers = response.headers
+        present = frozenset(key.lower() for key in headers.keys()) & names
+        headers.extend(missing(present))
         return response

@@ -68,6 +68,9 @@ class Gunicorn:
                      "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
                      "--timeout", str(timeout), "--graceful-timeout", "2",
                      "--backlog", "2048",  # gunicorn's default, stated
+                     # gunicorn 27's control socket is one path for every
+                     # gunicorn on the machine: two runs at once would collide.
+                     "--no-control-socket",
                      "--error-logfile", str(self.log), "--log-level", log_level, module]
         pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         self.env = {**os.environ, "PYTHONPATH": pythonpath, **env,
@@ -119,13 +122,14 @@ class Gunicorn:
         assert pid in children_of(self.proc.pid), "not one of this gunicorn's workers"
         os.kill(pid, signal.SIGKILL)
 
-    def worker_rss_kib(self):
-        """The resident memory (KiB) of each worker now running."""
+    def worker_rss_kib(self, field="VmRSS"):
+        """The resident memory (KiB) of each worker now running; ``field="VmHWM"``
+        gives each one's peak since it started."""
         sizes = []
         for entry in self.ready.iterdir():
             try:
                 for line in Path("/proc", entry.name, "status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field + ":"):
                         sizes.append(int(line.split()[1]))
             except FileNotFoundError:
                 pass

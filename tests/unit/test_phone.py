@@ -43,3 +43,15 @@ def test_any_text_is_a_usable_number_or_nothing(typed):
         assert phone.typed == " ".join(typed.split()) and len(phone.typed) <= TYPED_LENGTH
         assert phone.e164.startswith("+") and phone.e164[1:].isdigit()
         assert parse_phone(phone.e164).e164 == phone.e164
+
+
+def test_naming_a_country_loads_no_place_names_for_every_prefix():
+    # phonenumbers.geocoder's import alone costs a worker about 100 MB.
+    import subprocess
+    import sys
+    script = ("import sys; from portal.referrals.phone import country_name; "
+              "assert country_name('+48221234567', 'ur'); "
+              "print('phonenumbers.geodata' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.strip() == "False"
