@@ -34,10 +34,20 @@ def _git(folder, *args):
     done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
                           timeout=120, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
     if done.returncode:
-        said = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-        said = CREDENTIALS.sub("://", said)  # never a password in the log or /healthz
+        said = CREDENTIALS.sub("://", _cause(done))  # never a password in the log or /healthz
         raise SyncError(f"git {args[0]} failed: {said}")
     return done.stdout.strip()
+
+
+def _cause(done):
+    """Return the line of git's complaint that says why: its first fatal or
+    error line (the later ones, such as "Please make sure you have the correct
+    access rights", are the same for every cause), else its last line."""
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal: ", "error: ")):
+            return line.split(": ", 1)[1]
+    return lines[-1] if lines else f"exit {done.returncode}"
 
 
 def sync(content_dir, repo, instance_dir):
