@@ -27,6 +27,11 @@ keepalive = 2
 max_requests = 5000
 max_requests_jitter = 500
 
+# No control socket (gunicornc, gunicorn 25.1+): systemd starts, reloads (HUP)
+# and stops the server, and the socket's default home, ~/.gunicorn, is
+# read-only under the unit's ProtectSystem=strict ("Control server error").
+control_socket_disable = True
+
 # The X-Forwarded-* headers are trusted by the app (PORTAL_PROXIES hops),
 # from nginx on this machine only: gunicorn must agree, or it would drop
 # them before the app sees them.

@@ -130,3 +130,15 @@ def test_a_failed_fetch_is_shown_at_healthz_without_credentials_and_cleared(conf
     app, result = sync(config)
     assert result.exit_code == 0
     assert app.test_client().get("/healthz").get_json()["content"]["sync"]["error"] is None
+
+
+def test_a_failed_fetch_names_git_s_reason_not_its_closing_advice(config, tmp_path):
+    # git ends every failed fetch with "Please make sure you have the correct
+    # access rights / and the repository exists.": the reason is its first line.
+    config.CONTENT_REPO = str(tmp_path / "no-such-repository.git")
+    app, result = sync(config)
+    assert result.exit_code == 1
+    error = app.test_client().get("/healthz").get_json()["content"]["sync"]["error"]
+    assert error.startswith("git fetch failed: ") and "does not appear to be a git repository" in error
+    assert "repository exists" not in error
+    assert error in result.output
