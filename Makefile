@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The test tools (pytest, Playwright, ruff...): a server installs with EXTRAS= (none).
+EXTRAS ?= test
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-stack lint install system-deps check translations unavailable-page extract bench clean
@@ -25,12 +27,12 @@ test: install translations system-deps lint ## set everything up, lint, and run 
 lint: install ## check the code with ruff (settings in pyproject.toml)
 	$(BIN)/ruff check .
 
-install: $(INSTALLED) ## make the virtualenv with the app and its test tools
+install: $(INSTALLED) ## make the virtualenv with the app and its test tools (EXTRAS= for a server: the app only)
 
 $(INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.$(if $(EXTRAS),[$(EXTRAS)])'
 	touch $@
 
 test-stack: install translations system-deps ## run only the stack test (nginx, Redis, PostgreSQL, two servers)
