@@ -9,7 +9,7 @@ addresses included.
 
 import logging
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import clock
@@ -19,6 +19,7 @@ from ..extensions import csrf
 from ..public.filters import AGE_LABELS
 from ..search.service import search_service
 from ..search.views import MAX_QUERY
+from ..site_url import external_url
 from . import filters, openreferral, taxonomy
 from .paging import page_of
 
@@ -80,7 +81,7 @@ def _region():
 @bp.get("/")
 def about():
     return jsonify(version=openreferral.VERSION, profile=openreferral.PROFILE,
-                   openapi_url=OPENAPI_URL, services=url_for(".services", _external=True))
+                   openapi_url=OPENAPI_URL, services=external_url(".services"))
 
 
 def _taxonomies(content):
