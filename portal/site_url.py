@@ -49,6 +49,15 @@ def external_url(endpoint, _scheme=None, **values):
     return absolute(url_for(endpoint, **values), _scheme)
 
 
+def query_args(endpoint):
+    """The request's query, to carry into a link to ``endpoint``: without an
+    argument that names a part of its address (``?page_id=``, ``?lang=``) or
+    one of url_for's own (``?_method=``, ``?_scheme=``)."""
+    named = {arg for rule in current_app.url_map.iter_rules(endpoint) for arg in rule.arguments}
+    return {key: value for key, value in request.args.items()
+            if key not in named and not key.startswith("_")}
+
+
 class RefuseUnknownHosts:
     """WSGI middleware: a 400 for a Host (or a trusted proxy's
     X-Forwarded-Host, already applied by ProxyFix outside) not in the list."""
@@ -83,4 +92,5 @@ def init_app(app):
     app.config["TRUSTED_HOSTS"] = hosts
     app.wsgi_app = RefuseUnknownHosts(app.wsgi_app, hosts)
     app.after_request(location_from_base_url)
-    app.jinja_env.globals.update(external_url=external_url, absolute_url=absolute)
+    app.jinja_env.globals.update(external_url=external_url, absolute_url=absolute,
+                                 query_args=query_args)
