@@ -70,6 +70,9 @@ class Config:
         # servers (with memory:// each worker counts on its own).
         self.REFERRAL_RATE_LIMIT = os.environ.get("PORTAL_REFERRAL_RATE_LIMIT") or "30 per hour"
         self.STATUS_RATE_LIMIT = os.environ.get("PORTAL_STATUS_RATE_LIMIT") or "10 per hour"
+        # Searches (the page's and the API's): each costs some CPU however
+        # its words are bounded (portal/search/bounds.py).
+        self.SEARCH_RATE_LIMIT = os.environ.get("PORTAL_SEARCH_RATE_LIMIT") or "60 per minute"
         # Seconds the family waits for the mail server before the e-mail is
         # left queued for `flask outbox deliver`.
         self.DELIVERY_TIMEOUT = float(os.environ.get("PORTAL_DELIVERY_TIMEOUT") or 5)
