@@ -920,7 +920,8 @@ def measure_throughput(args, workdir, content, instance, urls, every_address, us
     list_paths = urls["listing (groups)"] + urls["listing (health visiting)"] + \
         urls["what's on"] + urls["home"]
     env = {"PORTAL_CONTENT_DIR": str(content), "PORTAL_INSTANCE_DIR": str(instance),
-           "SECRET_KEY": "bench", "PORTAL_ENV": "production"}
+           "SECRET_KEY": "bench", "PORTAL_ENV": "production",
+           "PORTAL_BASE_URL": "http://127.0.0.1"}
     rounds = max(1, args.rounds)
     slice_seconds = max(1, round(args.seconds / rounds))
     section(f"Throughput (gunicorn, {args.workers} sync workers, 127.0.0.1, "

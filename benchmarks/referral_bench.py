@@ -273,7 +273,7 @@ def run(args, workdir):
     smtp = None
     env = {"PORTAL_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
            "PORTAL_INSTANCE_DIR": str(workdir / "instance"), "PORTAL_CONTENT_DIR": str(CONTENT),
-           "DATABASE_URL": url, "SMTP_URL": ""}
+           "DATABASE_URL": url, "SMTP_URL": "", "PORTAL_BASE_URL": "http://127.0.0.1"}
     if args.smtp:
         import logging
 
@@ -378,6 +378,7 @@ def profile(workdir, journeys=300):
     url = f"sqlite:///{workdir / 'portal.db'}"
     upgrade(url)
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    os.environ.setdefault("PORTAL_BASE_URL", "http://localhost")  # the test client's host
     config = ProductionConfig(instance_dir=workdir / "instance")
     config.DATABASE_URL = url
     config.SMTP_URL = None

@@ -8,7 +8,10 @@ environment file the systemd unit names, never from here.
 import multiprocessing
 import os
 
-# nginx on the same machine talks to this address; never a public one.
+# nginx talks to this address; never a public one. Only where nginx reaches
+# it: loopback, or a private address firewalled to the nginx server. The app
+# trusts X-Forwarded-For (PORTAL_PROXIES), so a client reaching gunicorn
+# directly could pose as any address and slip every per-client limit.
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 
 # Sync workers: each request is short and CPU-bound (rendering, search). Two

@@ -19,6 +19,8 @@ def create_app(config=None):
     app.config.from_object(config)
     from .ops.backends import require_clients
     require_clients(app.config)
+    from . import site_url
+    site_url.init_app(app)  # refuses unknown hosts: inside ProxyFix, so X-Forwarded-Host too
     if app.config["PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXIES,
                                 x_proto=config.PROXIES, x_host=config.PROXIES)

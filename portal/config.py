@@ -40,8 +40,6 @@ class Config:
         self.SMTP_URL = os.environ.get("SMTP_URL") or None
         self.MAIL_FROM = os.environ.get("MAIL_FROM") or "no-reply@example.org"
         self.MAIL_DOMAIN = self.MAIL_FROM.rpartition("@")[2]
-        # Where staff open the inbox from an e-mail (no trailing slash).
-        self.BASE_URL = (os.environ.get("PORTAL_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
         # Each server builds its own read-only index on local disk.
         self.SEARCH_DIR = self.INSTANCE_DIR / "search"
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
@@ -56,6 +54,14 @@ class Config:
         # (see portal/db/sealed.py); unset, they are stored as plain JSON.
         self.DATA_KEYS = os.environ.get("PORTAL_DATA_KEYS") or None
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret()
+        # The site's address (scheme://host[:port]): every absolute URL is
+        # built from it, never from the request, and it is the host the site
+        # answers to (portal/site_url.py). Staff e-mails link to it.
+        self.BASE_URL = (os.environ.get("PORTAL_BASE_URL") or self.default_base_url()).rstrip("/")
+        # Other host names requests may name (comma-separated), for example
+        # a server's own name for a health check that bypasses the proxy.
+        self.EXTRA_HOSTS = [host.strip() for host in
+                            (os.environ.get("PORTAL_HOSTS") or "").split(",") if host.strip()]
         # How many proxies (load balancer, nginx) stand in front and set
         # X-Forwarded-For/-Proto/-Host; 0 trusts none of those headers.
         self.PROXIES = int(os.environ.get("PORTAL_PROXIES") or 0)
@@ -64,6 +70,9 @@ class Config:
         # servers (with memory:// each worker counts on its own).
         self.REFERRAL_RATE_LIMIT = os.environ.get("PORTAL_REFERRAL_RATE_LIMIT") or "30 per hour"
         self.STATUS_RATE_LIMIT = os.environ.get("PORTAL_STATUS_RATE_LIMIT") or "10 per hour"
+        # Searches (the page's and the API's): each costs some CPU however
+        # its words are bounded (portal/search/bounds.py).
+        self.SEARCH_RATE_LIMIT = os.environ.get("PORTAL_SEARCH_RATE_LIMIT") or "60 per minute"
         # Seconds the family waits for the mail server before the e-mail is
         # left queued for `flask outbox deliver`.
         self.DELIVERY_TIMEOUT = float(os.environ.get("PORTAL_DELIVERY_TIMEOUT") or 5)
@@ -109,11 +118,19 @@ class Config:
     def default_secret(self):
         return _generated_secret(self.INSTANCE_DIR)
 
+    def default_base_url(self):
+        return "http://127.0.0.1:5000"  # where `make run` serves
+
 
 class DevelopmentConfig(Config):
     """Local running: templates reload when edited."""
 
     TEMPLATES_AUTO_RELOAD = True
+
+    def __init__(self, instance_dir=None):
+        super().__init__(instance_dir)
+        # http://localhost:5000 works as well as http://127.0.0.1:5000.
+        self.EXTRA_HOSTS = [*self.EXTRA_HOSTS, "localhost", "127.0.0.1"]
 
 
 class ProductionConfig(Config):
@@ -127,6 +144,12 @@ class ProductionConfig(Config):
         raise RuntimeError(
             "PORTAL_ENV=production needs SECRET_KEY set in the environment "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+
+    def default_base_url(self):
+        raise RuntimeError(
+            "PORTAL_ENV=production needs PORTAL_BASE_URL set in the environment: the "
+            "site's public address, for example https://startwell.example.org"
         )
 
 
@@ -146,6 +169,9 @@ class TestConfig(Config):
         super().__init__(overrides.pop("INSTANCE_DIR", None))
         # A test that forgets to fake the mail server fails loudly.
         self.SMTP_URL = "smtp://you-forgot-to-mock.invalid:25"
+        # Flask's test client asks for http://localhost/ (whatever the shell sets).
+        self.BASE_URL = "http://localhost"
+        self.EXTRA_HOSTS = []
         for key, value in overrides.items():
             setattr(self, key, value)
 

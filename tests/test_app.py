@@ -35,6 +35,7 @@ def test_production_demands_a_secret_key(monkeypatch, tmp_path):
 
 def test_production_turns_on_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://startwell.example.org")
     monkeypatch.setenv("PORTAL_INSTANCE_DIR", str(tmp_path))
     config = ProductionConfig()
     assert config.SESSION_COOKIE_SECURE and config.HSTS and config.SECRET_KEY == "x" * 32

@@ -9,16 +9,17 @@ addresses included.
 
 import logging
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import clock
 from ..content.sections import SECTIONS
 from ..content.web import snapshot
-from ..extensions import csrf
+from ..extensions import csrf, limiter
 from ..public.filters import AGE_LABELS
 from ..search.service import search_service
 from ..search.views import MAX_QUERY
+from ..site_url import external_url
 from . import filters, openreferral, taxonomy
 from .paging import page_of
 
@@ -80,7 +81,7 @@ def _region():
 @bp.get("/")
 def about():
     return jsonify(version=openreferral.VERSION, profile=openreferral.PROFILE,
-                   openapi_url=OPENAPI_URL, services=url_for(".services", _external=True))
+                   openapi_url=OPENAPI_URL, services=external_url(".services"))
 
 
 def _taxonomies(content):
@@ -126,7 +127,14 @@ def _full_service(page, content):
                                 [terms[key] for key in taxonomy.keys_of(page) if key in terms])
 
 
+# A listing with ?search= runs the site's search: it counts with the search
+# page's searches, per client.
+searching = limiter.shared_limit(lambda: current_app.config["SEARCH_RATE_LIMIT"], scope="search",
+                                 exempt_when=lambda: not request.args.get("search", "").strip())
+
+
 @bp.get("/services")
+@searching
 def services():
     content = snapshot()
     return jsonify(page_of(request.args, _found(content),
@@ -149,6 +157,7 @@ def _links(content, pages):
 
 
 @bp.get("/service_at_locations")
+@searching
 def service_at_locations():
     if request.args.get("proximity"):
         abort(400, "proximity is not supported: this site has no postcode centroids to "

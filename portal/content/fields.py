@@ -3,6 +3,7 @@ raises ``ContentError`` saying what was expected."""
 
 import datetime
 import re
+import unicodedata
 
 from .. import postcodes
 from .problems import ContentError
@@ -17,13 +18,24 @@ def text(value, name):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{name}: expected some text")
+    _refuse_controls(value.strip(), name, allowed="\n\t")
     return value.strip()
+
+
+def _refuse_controls(value, name, allowed=""):
+    """Refuse control characters and line separators: nothing shows them, and
+    in an e-mail header (a team's name) they stop the message being sent."""
+    for character in value:
+        if character not in allowed and unicodedata.category(character) in ("Cc", "Zl", "Zp"):
+            raise ContentError(f"{name}: contains a control character (U+{ord(character):04X}) "
+                               "that cannot be shown or sent: type the text again")
 
 
 def one_line(value, name, limit=300):
     value = text(value, name)
     if "\n" in value:
         raise ContentError(f"{name}: expected one line of text")
+    _refuse_controls(value, name)
     if len(value) > limit:
         raise ContentError(
             f"{name}: is {len(value)} characters long; keep it under {limit}"
@@ -83,7 +95,7 @@ def tag(value, name):
 
 
 def phone(value, name):
-    value = text(value, name)
+    value = one_line(value, name)
     if not UK_PHONE.match(value):
         raise ContentError(
             f"{name}: expected a UK phone number like \"0161 496 0100\" "
@@ -93,14 +105,14 @@ def phone(value, name):
 
 
 def email(value, name):
-    value = text(value, name)
+    value = one_line(value, name)
     if not EMAIL.match(value):
         raise ContentError(f"{name}: expected an e-mail address, not {value!r}")
     return value
 
 
 def postcode(value, name):
-    value = text(value, name).upper()
+    value = one_line(value, name).upper()
     found = postcodes.full(value)
     if not found:
         raise ContentError(f"{name}: {value!r} is not a UK postcode")
@@ -108,7 +120,7 @@ def postcode(value, name):
 
 
 def url(value, name):
-    value = text(value, name)
+    value = one_line(value, name, limit=2000)
     if not value.startswith(("https://", "/")):
         raise ContentError(
             f"{name}: expected a web address starting with https://"

@@ -2,7 +2,14 @@
 
 We keep the YAML node tree so that every value's line number is known: an
 editor is told ``groups/x.md:14: sessions[2].time: ...``, not just the file.
+
+A content file can cost a worker only what its size says: YAML anchors and
+aliases are refused (nine levels of them in twelve lines once made a worker
+grow to 22 GB), and a file over MAX_FILE_BYTES is not read.
 """
+
+import os
+from pathlib import Path
 
 import yaml
 
@@ -19,6 +26,28 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     }
 
 FENCE = "---"
+# Fifty times the largest shipped file: room for any page an editor writes.
+MAX_FILE_BYTES = 256 * 1024
+
+
+def read(path):
+    """Return a content file's text (UTF-8); ContentError if it is too large."""
+    size = os.stat(path).st_size
+    if size > MAX_FILE_BYTES:
+        raise ContentError(f"the file is {size // 1024} KiB: a content file may be at most "
+                           f"{MAX_FILE_BYTES // 1024} KiB", 1)
+    text = Path(path).read_text(encoding="utf-8")
+    if len(text) > MAX_FILE_BYTES:  # it grew since: still not read in full
+        raise ContentError(f"a content file may be at most {MAX_FILE_BYTES // 1024} KiB", 1)
+    return text
+
+
+def _refuse_aliases(text, first_line):
+    """Raise ContentError at the first anchor (&) or alias (*) in the YAML."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ContentError("anchors and aliases (& and *) are not allowed: "
+                               "write each value out in full", first_line + event.start_mark.line)
 
 
 def parse_yaml(text, first_line=1):
@@ -28,6 +57,7 @@ def parse_yaml(text, first_line=1):
     """
     loader = _Loader(text)
     try:
+        _refuse_aliases(text, first_line)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:

@@ -126,7 +126,7 @@ class ContentLoader:
         for name, reader in zip(SITE_FILES, readers):
             path = self.root / name
             try:
-                loaded.append(reader(path, path.read_text(encoding="utf-8")))
+                loaded.append(reader(path, frontmatter.read(path)))
             except FileNotFoundError:
                 if name == "synonyms.yml":
                     loaded.append({})
@@ -155,8 +155,7 @@ class ContentLoader:
         if cached and cached[0] == stamp:
             return cached[1]
         try:
-            text = Path(path).read_text(encoding="utf-8")
-            meta, lines, body, body_line = frontmatter.split(text)
+            meta, lines, body, body_line = frontmatter.split(frontmatter.read(path))
         except UnicodeDecodeError:
             problems.append(Problem(rel, 1, "the file is not saved as UTF-8"))
             return None

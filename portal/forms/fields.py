@@ -68,6 +68,9 @@ class MemorableDate(Field):
         return self.parts
 
 
+MAX_INDEX_DIGITS = 3
+
+
 class Entries(FieldList):
     """A FieldList that ignores posted names whose index is not a plain number
     (WTForms' own int()s anything isdigit() accepts, such as "children-²-born",
@@ -78,5 +81,7 @@ class Entries(FieldList):
         for key in formdata:
             if isinstance(key, str) and key.startswith(prefix):  # a garbled multipart name is None
                 index = key[offset:].split(self._field_separator, 1)[0]
-                if index.isdecimal():
+                # A form has a handful of entries: more digits than that is
+                # no browser's, and int() refuses 4,300 of them.
+                if index.isdecimal() and len(index) <= MAX_INDEX_DIGITS:
                     yield int(index)

@@ -9,6 +9,7 @@ from werkzeug.http import dump_cookie
 from ..config import ROOT
 from ..content.web import snapshot
 from ..extensions import babel
+from ..site_url import query_args
 from .choice import COOKIE, choose_language
 
 RIGHT_TO_LEFT = {"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi"}
@@ -107,10 +108,14 @@ def language_name(code):
 
 
 def alternates():
-    """Return (code, url) for this page in every offered language."""
+    """Return (code, url) for this page in every offered language.
+
+    The query (a search, filters) is kept, but never one that would make the
+    link another page (``?page_id=``) or break it (``?_method=``).
+    """
     languages = snapshot().site.languages
     endpoint = request.endpoint
     if endpoint and request.url_rule and "lang" in request.url_rule.arguments:
-        args = dict(request.view_args or {}, **request.args.to_dict())
+        args = {**query_args(endpoint), **(request.view_args or {})}
         return [(code, url_for(endpoint, **args, lang=code)) for code in languages]
     return [(code, url_for("public.home", lang=code)) for code in languages]

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,6 +13,7 @@ from ..db.engine import db
 from ..extensions import limiter
 from ..outbox.models import Message
 from ..referrals.models import Referral
+from ..site_url import external_url
 from ..staff import waiting
 from .backends import rate_limit_storage
 
@@ -74,7 +75,7 @@ def _database(localities):
 @bp.get("/robots.txt")
 def robots():
     lines = ["User-agent: *", "Disallow: /staff/",
-             f"Sitemap: {url_for('ops.sitemap', _external=True)}", ""]
+             f"Sitemap: {external_url('ops.sitemap')}", ""]
     return Response("\n".join(lines), mimetype="text/plain")
 
 

@@ -85,9 +85,24 @@ def renew(session, message_id, worker, until):
 
 
 def send_claimed(session, mailer, message_id, sender, domain):
-    """Send one claimed message and record the outcome. Return True if sent."""
+    """Send one claimed message and record the outcome. Return True if sent.
+
+    A message that cannot be made into an e-mail (a carriage return in a
+    team's name put in a header) is marked failed at once, with the kind of
+    error only, and the next message goes: one bad row never stalls the rest.
+    """
     message = session.get(Message, message_id)
-    email = compose(sender, message, domain)
+    try:
+        email = compose(sender, message, domain)
+    except (ValueError, TypeError) as exc:
+        message.status = "failed"
+        message.attempts += 1
+        message.claimed_until = None
+        message.last_error = f"could not be composed ({type(exc).__name__})"
+        session.commit()
+        log.error("outbox message %d could not be composed (%s); marked failed",
+                  message.id, type(exc).__name__)
+        return False
     # End the read before talking to the mail server: on SQLite every
     # transaction holds the database's write lock (BEGIN IMMEDIATE), and a
     # slow server must not hold up the families' submissions.

@@ -1,11 +1,12 @@
 """Calendar feeds a parent can subscribe to on a phone."""
 
-from flask import Response, abort, request, url_for
+from flask import Response, abort, request
 
 from ..content.pages import Activity, Hub
 from ..content.sections import SECTIONS, url_rule
 from ..content.web import snapshot
 from ..i18n.locale import current_language as _lang
+from ..site_url import external_url
 from ..timetable.calendar_feed import CalendarEntry, build_feed
 from . import bp
 from .filters import WhatsOnFilters
@@ -26,8 +27,7 @@ def _entry(content, activity):
         title=activity.title,
         description=activity.summary,
         location=location,
-        url=url_for("public.page", section=activity.section, page_id=activity.id,
-                    _external=True),
+        url=external_url("public.page", section=activity.section, page_id=activity.id),
         sessions=activity.sessions,
         cancelled=activity.cancelled,
         updated=activity.updated,

@@ -13,7 +13,7 @@ from whoosh import index
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, FuzzyTerm, Not, Or, Prefix, Term
 
-from . import postings
+from . import bounds, postings
 from .analysis import CJK, analyzer, spelling_analyzer
 from .snippets import snippet
 
@@ -178,14 +178,18 @@ class Index:
     def _known(self, lang, term):
         return any(self._postings.known(f"{name}_{lang}", term) for name in FIELDS)
 
-    def _term_clause(self, lang, term, last, forgiving=True):
+    def _term_clause(self, lang, term, last, forgiving=True, forgiven=None):
         """Match one analysed term in every text field.
 
         Typos are forgiven only for a term the index does not know (a known
         word needs no guessing, and fuzzy matching is the costly part), and
-        the last word typed also matches as a prefix while it is unknown.
+        the last word typed also matches as a prefix while it is unknown;
+        ``forgiven`` counts such terms, up to bounds.MAX_FORGIVEN a query.
         """
-        unknown = forgiving and not self._known(lang, term)
+        unknown = forgiving and len(term) <= bounds.MAX_FORGIVEN_LENGTH and not self._known(lang, term)
+        if unknown and forgiven is not None:
+            unknown = len(forgiven) < bounds.MAX_FORGIVEN
+            forgiven.append(term)
         options = []
         for name in FIELDS:
             fieldname = f"{name}_{lang}"
@@ -197,12 +201,12 @@ class Index:
                 options.append(Prefix(fieldname, term, boost=0.7))
         return Or(options)
 
-    def _phrase_clause(self, phrase, lang, last, forgiving=True):
+    def _phrase_clause(self, phrase, lang, last, forgiving=True, forgiven=None):
         """All the terms of a word or phrase (CJK yields several bigrams)."""
-        terms = _terms(phrase, lang)
+        terms = _terms(phrase, lang)[:bounds.MAX_TERMS]
         if not terms:
             return None
-        clauses = [self._term_clause(lang, t, last and i == len(terms) - 1, forgiving)
+        clauses = [self._term_clause(lang, t, last and i == len(terms) - 1, forgiving, forgiven)
                    for i, t in enumerate(terms)]
         return clauses[0] if len(clauses) == 1 else And(clauses)
 
@@ -221,21 +225,42 @@ class Index:
             for phrase in sorted(group, key=len, reverse=True):  # "speech delay" before "speech"
                 text = _standing(phrase).sub(" ", text)
         words = RAW_WORD.findall(text)
-        ends_mid_word = bool(words) and not text.endswith(" ")
-        for index_, word in enumerate(words):
-            clause = self._phrase_clause(word, lang, ends_mid_word and index_ == len(words) - 1)
+        typing = words[-1] if words and not text.endswith(" ") else None  # the last, maybe unfinished
+        forgiven = []
+        for word in self._chosen(words, lang):
+            clause = self._phrase_clause(word, lang, word == typing, forgiven=forgiven)
             if clause is not None:
                 clauses.append(clause)
         if not clauses:
             return None
         return And(clauses) if all_words else Or(clauses)
 
+    def _chosen(self, words, lang):
+        """The words to search, in the order typed: each once, at most
+        bounds.MAX_WORDS words and MAX_TERMS terms, words the index knows
+        before words it does not (those match only with typos forgiven)."""
+        distinct = list(dict.fromkeys(words))
+        if len(distinct) <= bounds.MAX_WORDS and \
+                sum(len(_terms(word, lang)) for word in distinct) <= bounds.MAX_TERMS:
+            return distinct
+        known = {word: any(self._known(lang, term) for term in _terms(word, lang))
+                 for word in distinct[:bounds.MAX_TERMS * 4]}
+        chosen, terms = set(), 0
+        for word in sorted(known, key=lambda word: not known[word]):
+            size = min(len(_terms(word, lang)), bounds.MAX_TERMS)
+            if len(chosen) < bounds.MAX_WORDS and terms + size <= bounds.MAX_TERMS:
+                chosen.add(word)
+                terms += size
+        return [word for word in distinct if word in chosen]
+
     def suggest(self, text):
         """Return the query with unknown words replaced by close known ones, or None."""
-        changed, words = False, []
+        changed, words, tried = False, [], 0
         for match in RAW_WORD.finditer(text.lower()):
             word = match.group(0)
-            if len(word) >= 3 and not self._postings.known("spelling", word):
+            if 3 <= len(word) <= bounds.MAX_FORGIVEN_LENGTH and tried < bounds.MAX_FORGIVEN and \
+                    not self._postings.known("spelling", word):
+                tried += 1
                 option = self._postings.correction(word, maxdist=2 if len(word) >= 6 else 1)
                 if option:
                     word, changed = option, True

@@ -13,12 +13,15 @@ is the one Whoosh's matchers gave; ties go to the lower document number,
 as in Whoosh.
 """
 
+import itertools
 import threading
 import weakref
 
 import numpy as np
 from whoosh import index
 from whoosh.query import And, MultiTerm, Or, Term
+
+from .bounds import MAX_EXPANSIONS
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults, which the ranking was tuned with
 NO_DOCS = np.empty(0, np.int32)
@@ -105,15 +108,17 @@ class Postings:
         return lengths[docs]
 
     def expand(self, query):
-        """Return the indexed words a typo or prefix query stands for."""
+        """Return the indexed words a typo or prefix query stands for (the
+        first MAX_EXPANSIONS of them, in the index's order)."""
         key = (type(query).__name__, repr(query))
         words = self._expansions.get(key)
         if words is None:
             with self._lock:
                 words = self._expansions.get(key)
                 if words is None:
+                    found = (word for word in query._btexts(self._searcher.reader()) if word)
                     words = self._expansions[key] = [
-                        _text(word) for word in query._btexts(self._searcher.reader()) if word]
+                        _text(word) for word in itertools.islice(found, MAX_EXPANSIONS)]
         return words
 
     def allowed(self, where):

@@ -7,6 +7,7 @@ from wtforms import SearchField, SelectField
 from .. import postcodes
 from ..content.sections import NAMES as SECTION_NAMES
 from ..content.web import snapshot
+from ..extensions import limiter
 from ..i18n.locale import current_language
 from ..localities.routing import route
 from ..public.filters import ListingFilters
@@ -31,6 +32,8 @@ class SearchFilters(ListingFilters):
 
 
 @bp.get("/search")
+@limiter.shared_limit(lambda: current_app.config["SEARCH_RATE_LIMIT"], scope="search",
+                      exempt_when=lambda: not request.args.get("q", "").strip())
 def search():
     content = snapshot()
     lang = current_language()

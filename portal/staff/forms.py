@@ -4,11 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from ..forms.base import TIDY
 from .inbox import LABELS
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[InputRequired("Enter your email address")])
+    email = EmailField("Email address", filters=TIDY, validators=[InputRequired("Enter your email address")])
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
 
 

@@ -12,6 +12,7 @@ from ..referrals.reference import normalise as normalise_reference
 from . import waiting
 
 PER_PAGE = 100  # referrals on one page of the inbox
+MAX_PAGE = 10 ** 6  # a hundred million referrals; beyond, an offset no database takes
 # What staff call each status: "received" and "with the team" are both new to them.
 LABELS = {Status.RECEIVED: "New", Status.WITH_TEAM: "New", Status.CONTACTED: "Contacted",
           Status.CLOSED: "Closed"}
@@ -48,6 +49,7 @@ class InboxPage:
     referrals: list
     counts: dict  # filter name -> number of referrals
     page: int
+    chosen: str | None  # the filter shown: a key of FILTERS, or None for all
     older: bool  # there is an older page
     team: str | None  # the team shown (an administrator's choice), None for all
     waits: dict  # referral id -> waiting.Waiting, or None once the team has acted
@@ -56,10 +58,13 @@ class InboxPage:
 def inbox_page(session, user, localities, now, chosen=None, team=None, page=1):
     """One page of the inbox, overdue first (longest waiting first), then
     newest first, with counts per filter and how long each has waited at
-    ``now``; audited and committed. ``team`` is honoured for an administrator only."""
-    team = team if user.is_admin else None
+    ``now``; audited and committed. ``team`` is honoured for an administrator
+    only. A filter or team the inbox does not know is ignored, so it never
+    reaches the database or the audit log."""
+    chosen = chosen if chosen in FILTERS else None
+    team = team if user.is_admin and team in localities.ids else None
     query = visible(user).order_by(*waiting.overdue_first(localities, now))
-    if chosen in FILTERS:
+    if chosen:
         query = query.where(Referral.status.in_(FILTERS[chosen]))
     if team:
         query = query.where(Referral.team_id == team)
@@ -74,7 +79,7 @@ def inbox_page(session, user, localities, now, chosen=None, team=None, page=1):
     session.commit()
     referrals, older = referrals[:PER_PAGE], len(referrals) > PER_PAGE
     waits = {referral.id: waiting.waiting(referral, localities, now) for referral in referrals}
-    return InboxPage(referrals, counts, page, older, team, waits)
+    return InboxPage(referrals, counts, page, chosen, older, team, waits)
 
 
 def newest_first(session, user):

@@ -108,16 +108,15 @@ def inbox():
         if found is not None:
             return redirect(url_for("staff.referral", reference=found.reference))
     page = request.args.get("page", 1, type=int)
-    if page < 1:
+    if not 1 <= page <= inboxes.MAX_PAGE:
         abort(404)
-    chosen = request.args.get("status")
     localities = snapshot().localities
-    listing = inboxes.inbox_page(database, current_user, localities, utcnow(), chosen,
-                                 request.args.get("team"), page)
+    listing = inboxes.inbox_page(database, current_user, localities, utcnow(),
+                                 request.args.get("status"), request.args.get("team"), page)
     teams = {each.id: each.name for each in localities.teams}
     return render_template("staff/inbox.html", referrals=listing.referrals, counts=listing.counts,
                            waits=listing.waits, safe=safe_contact.read,
-                           chosen=chosen, statuses=LABELS, teams=teams, page=page,
+                           chosen=listing.chosen, statuses=LABELS, teams=teams, page=page,
                            older=listing.older, team=listing.team, not_found=wanted or None)
 
 

@@ -48,7 +48,8 @@ def live_app(tmp_path_factory):
     return create_app(TestConfig(CONTENT_DIR=SHIPPED_CONTENT, INSTANCE_DIR=instance,
                                  DATABASE_URL=database_url, SMTP_URL=None,
                                  REFERRAL_RATE_LIMIT="1000 per hour",
-                                 STATUS_RATE_LIMIT="1000 per hour"))
+                                 STATUS_RATE_LIMIT="1000 per hour",
+                                 EXTRA_HOSTS=["127.0.0.1"]))  # the browser asks for 127.0.0.1:port
 
 
 @pytest.fixture(scope="session")

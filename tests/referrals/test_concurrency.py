@@ -127,6 +127,7 @@ def app_server(tmp_path, database_url, smtp, workers):
         "DATABASE_URL": database_url,
         "SMTP_URL": smtp.url,
         "PORTAL_BASE_URL": "https://front-door.example.org",
+        "PORTAL_HOSTS": "127.0.0.1",  # the families below ask the server directly
         "TEST_REFERRAL_RATE_LIMIT": "100000 per hour",
         "TEST_SEARCH_REBUILD": "off",
         "TEST_DELIVERY_TIMEOUT": "5",

@@ -56,7 +56,7 @@ def smtp():
 def mail_app(make_app, database_url, smtp):
     """The real app (CSRF on) on a fresh database, mailing the test server."""
     app = make_app(DATABASE_URL=database_url, SMTP_URL=smtp.url, DELIVERY_TIMEOUT=TIMEOUT,
-                   BASE_URL=BASE_URL, REFERRAL_RATE_LIMIT="1000 per hour")
+                   BASE_URL=BASE_URL, EXTRA_HOSTS=["localhost"], REFERRAL_RATE_LIMIT="1000 per hour")
     yield app
     app.extensions["db"].kw["bind"].dispose()
 
@@ -400,7 +400,7 @@ def sqlite_mail_app(make_app, tmp_path, smtp):
     url = f"sqlite:///{tmp_path / 'lock.db'}"
     upgrade(url)
     app = make_app(DATABASE_URL=url, SMTP_URL=smtp.url, DELIVERY_TIMEOUT=TIMEOUT,
-                   BASE_URL=BASE_URL, REFERRAL_RATE_LIMIT="1000 per hour")
+                   BASE_URL=BASE_URL, EXTRA_HOSTS=["localhost"], REFERRAL_RATE_LIMIT="1000 per hour")
     yield app
     app.extensions["db"].kw["bind"].dispose()
 

@@ -62,6 +62,7 @@ class Stack:
             "PORTAL_CONTENT_REPO": str(self.content_repo),
             "PORTAL_PROXIES": "1",
             "PORTAL_BASE_URL": "https://startwell.example.org",
+            "PORTAL_HOSTS": "127.0.0.1",  # the tests ask nginx and the servers on loopback
             "PORTAL_REFERRAL_RATE_LIMIT": "100000 per hour",
             "PORTAL_STATUS_RATE_LIMIT": f"{STATUS_LIMIT} per hour",
         }

@@ -328,7 +328,7 @@ def test_the_staff_session_cookie_is_httponly_samesite_and_secure_in_production(
 
     from .conftest import seed
     for name, value in {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 32, "DATABASE_URL": database_url,
-                        "PORTAL_INSTANCE_DIR": str(tmp_path / "prod"),
+                        "PORTAL_INSTANCE_DIR": str(tmp_path / "prod"), "PORTAL_BASE_URL": "https://localhost",
                         "PORTAL_CONTENT_DIR": str(SHIPPED_CONTENT)}.items():
         monkeypatch.setenv(name, value)
     app = create_app(config_from_environment())
