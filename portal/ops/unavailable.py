@@ -36,7 +36,7 @@ def render(app):
         return render_template("ops/unavailable.html", site=site, languages=languages)
 
 
-if __name__ == "__main__":
-    from .. import create_app
-    PATH.write_text(render(create_app()), encoding="utf-8")
+if __name__ == "__main__":  # make unavailable-page, from the repository's root
+    from wsgi import app  # the app as served (not portal's factory: no import cycle)
+    PATH.write_text(render(app), encoding="utf-8")
     print(f"wrote {PATH.relative_to(ROOT)}")
