@@ -763,6 +763,8 @@ def main(argv=None):
     parser.add_argument("--profile", action="append", default=[], metavar="KIND",
                         help="print a cProfile of rendering KIND (e.g. hub, \"what's on\")")
     parser.add_argument("--no-throughput", action="store_true", help="skip gunicorn runs")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip warming every address and the memory figures")
     parser.add_argument("--no-render", action="store_true",
                         help="skip the in-process render timing and page weight")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -886,6 +888,7 @@ def run(args, workdir, use_wrk, connections, started):
         floor = through["app floor: /robots.txt"]["ratio"]
         rows.append(("  for reference: app floor (/robots.txt) / hello", f"{floor:.2f}",
                      "", "info"))
+    if through and through["memory"]:
         peak = max(through["memory"]["peak"]) / 1024 * 2**20 / 1e6
         rows.append(("worker peak RSS, every address warmed", f"{peak:.0f} MB",
                      f"<= {GOAL_RSS_MB} MB", verdict(peak <= GOAL_RSS_MB)))
@@ -964,7 +967,7 @@ def measure_throughput(args, workdir, content, instance, urls, every_address, us
                 # served; let them finish before the next slice starts.
                 check_urls(server.base, ["/robots.txt" if server is site else "/"])
         rss = {"hello": hello.worker_rss_kib(), "content pages": site.worker_rss_kib()}
-        memory = measure_memory(site, every_address)
+        memory = None if args.no_memory else measure_memory(site, every_address)
     results = {}
     for name in names:
         runs = slices[name]
