@@ -1028,7 +1028,7 @@ def every_address(snapshot):
     return found
 
 
-def measure_memory(site, addresses, passes=3, threads=8):
+def measure_memory(site, addresses, passes=2, threads=8):
     """Ask for every address ``passes`` times (a sync worker takes whichever
     connection comes, so each worker sees nearly all of them), then read each
     worker's RSS, its peak since start-up and its page cache at /healthz."""
