@@ -763,6 +763,10 @@ def main(argv=None):
     parser.add_argument("--profile", action="append", default=[], metavar="KIND",
                         help="print a cProfile of rendering KIND (e.g. hub, \"what's on\")")
     parser.add_argument("--no-throughput", action="store_true", help="skip gunicorn runs")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip warming every address and the memory figures")
+    parser.add_argument("--no-render", action="store_true",
+                        help="skip the in-process render timing and page weight")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--measure-load", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -851,23 +855,9 @@ def run(args, workdir, use_wrk, connections, started):
     app = make_app(content, instance)
     snapshot = app.extensions["content"].snapshot
     urls = page_urls(snapshot)
-    section("Rendering (Flask test client, in-process; one request at a time)")
-    rows = measure_render(app, urls, args.render_seconds)
-    hello_median = statistics.median(rows[0][1])
-    table(["page", "requests", "median", "p95", "x hello", "HTML KiB"], [
-        (kind, len(times), ms(statistics.median(times)), ms(p95(times)),
-         f"{statistics.median(times) / hello_median:.1f}",
-         f"{statistics.median(sizes) / 1024:.1f}")
-        for kind, times, sizes in rows])
-    render = {kind: statistics.median(times) for kind, times, _ in rows}
-
-    section("Page weight (gzip -6; the median-sized page of each kind)")
-    weights, css_raw, css_gz = measure_weight(app, urls)
-    table(["page", "example", "HTML KiB", "gzip KiB", "+ CSS gzip KiB"], [
-        (kind, url, f"{size / 1024:.1f}", f"{gz / 1024:.1f}", f"{(gz + css_gz) / 1024:.1f}")
-        for kind, url, size, gz in weights] + [
-        ("static/css/site.css", "", f"{css_raw / 1024:.1f}", f"{css_gz / 1024:.1f}", "")])
-    typical = next(gz for kind, _, _, gz in weights if kind == "group") + css_gz
+    render = typical = None
+    if not args.no_render:
+        render, typical = measure_render_and_weight(app, urls, args.render_seconds)
 
     for kind in args.profile:
         if kind not in urls:
@@ -884,9 +874,10 @@ def run(args, workdir, use_wrk, connections, started):
     rows = [("load of the content files (median cold load)",
              f"{statistics.median(cold):.2f} s",
              f"< {goal_load:g} s" + ("" if args.files == 1000 else f" (5 s x {args.files}/1000)"),
-             verdict(statistics.median(cold) < goal_load)),
-            ("typical page (group) HTML + CSS, gzip", f"{typical / 1024:.1f} KiB",
-             f"<= {GOAL_PAGE_KIB:g} KiB", verdict(typical / 1024 <= GOAL_PAGE_KIB))]
+             verdict(statistics.median(cold) < goal_load))]
+    if typical is not None:
+        rows.append(("typical page (group) HTML + CSS, gzip", f"{typical / 1024:.1f} KiB",
+                     f"<= {GOAL_PAGE_KIB:g} KiB", verdict(typical / 1024 <= GOAL_PAGE_KIB)))
     if through:
         ratio = through["content pages"]["ratio"]
         rows.append(("content pages / hello, requests/s", f"{ratio:.2f}",
@@ -897,15 +888,41 @@ def run(args, workdir, use_wrk, connections, started):
         floor = through["app floor: /robots.txt"]["ratio"]
         rows.append(("  for reference: app floor (/robots.txt) / hello", f"{floor:.2f}",
                      "", "info"))
+    if through and through["memory"]:
         peak = max(through["memory"]["peak"]) / 1024 * 2**20 / 1e6
         rows.append(("worker peak RSS, every address warmed", f"{peak:.0f} MB",
                      f"<= {GOAL_RSS_MB} MB", verdict(peak <= GOAL_RSS_MB)))
     table(["goal", "measured", "target", "result"], rows)
-    slow = sorted(((render[k] / hello_median, k) for k in CONTENT_KINDS), reverse=True)
-    print(f"\n  slowest content page to render: {slow[0][1]} "
-          f"({ms(render[slow[0][1]])} median, {slow[0][0]:.0f}x the bare hello app)")
+    if render is not None:
+        slow = sorted(((render[k] / render["bare Flask hello (reference)"], k)
+                       for k in CONTENT_KINDS), reverse=True)
+        print(f"\n  slowest content page to render: {slow[0][1]} "
+              f"({ms(render[slow[0][1]])} median, {slow[0][0]:.0f}x the bare hello app)")
     print(f"  total time {time.monotonic() - started:.0f} s")
     return 0
+
+
+def measure_render_and_weight(app, urls, render_seconds):
+    """Print render times and page weights; return {kind: median seconds} and the
+    typical page's gzip bytes (a group page with the CSS)."""
+    section("Rendering (Flask test client, in-process; one request at a time)")
+    rows = measure_render(app, urls, render_seconds)
+    hello_median = statistics.median(rows[0][1])
+    table(["page", "requests", "median", "p95", "x hello", "HTML KiB"], [
+        (kind, len(times), ms(statistics.median(times)), ms(p95(times)),
+         f"{statistics.median(times) / hello_median:.1f}",
+         f"{statistics.median(sizes) / 1024:.1f}")
+        for kind, times, sizes in rows])
+    render = {kind: statistics.median(times) for kind, times, _ in rows}
+
+    section("Page weight (gzip -6; the median-sized page of each kind)")
+    weights, css_raw, css_gz = measure_weight(app, urls)
+    table(["page", "example", "HTML KiB", "gzip KiB", "+ CSS gzip KiB"], [
+        (kind, url, f"{size / 1024:.1f}", f"{gz / 1024:.1f}", f"{(gz + css_gz) / 1024:.1f}")
+        for kind, url, size, gz in weights] + [
+        ("static/css/site.css", "", f"{css_raw / 1024:.1f}", f"{css_gz / 1024:.1f}", "")])
+    typical = next(gz for kind, _, _, gz in weights if kind == "group") + css_gz
+    return render, typical
 
 
 def measure_throughput(args, workdir, content, instance, urls, every_address, use_wrk,
@@ -951,7 +968,7 @@ def measure_throughput(args, workdir, content, instance, urls, every_address, us
                 # served; let them finish before the next slice starts.
                 check_urls(server.base, ["/robots.txt" if server is site else "/"])
         rss = {"hello": hello.worker_rss_kib(), "content pages": site.worker_rss_kib()}
-        memory = measure_memory(site, every_address)
+        memory = None if args.no_memory else measure_memory(site, every_address)
     results = {}
     for name in names:
         runs = slices[name]
@@ -1012,7 +1029,7 @@ def every_address(snapshot):
     return found
 
 
-def measure_memory(site, addresses, passes=4, threads=8):
+def measure_memory(site, addresses, passes=2, threads=8):
     """Ask for every address ``passes`` times (a sync worker takes whichever
     connection comes, so each worker sees nearly all of them), then read each
     worker's RSS, its peak since start-up and its page cache at /healthz."""
