@@ -96,6 +96,10 @@ class Config:
     WHATS_ON_DAYS = 28
     MAX_CONTENT_LENGTH = 64 * 1024
     RATELIMIT_HEADERS_ENABLED = True
+    # Said for every app: Flask-Limiter's one limiter otherwise keeps the
+    # last app's choice (a test app that turned limits off turned them off
+    # for every app after it).
+    RATELIMIT_ENABLED = True
     # Redis down must never stop a family: each process counts in its own
     # memory (with a warning in the log and at /healthz) until it is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
