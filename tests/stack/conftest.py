@@ -63,7 +63,10 @@ class Stack:
             "PORTAL_PROXIES": "1",
             "PORTAL_BASE_URL": "https://startwell.example.org",
             "PORTAL_HOSTS": "127.0.0.1",  # the tests ask nginx and the servers on loopback
+            # The load test comes from one address: only the status look-up's
+            # limit is tried here (shared through Redis).
             "PORTAL_REFERRAL_RATE_LIMIT": "100000 per hour",
+            "PORTAL_SEARCH_RATE_LIMIT": "100000 per minute",
             "PORTAL_STATUS_RATE_LIMIT": f"{STATUS_LIMIT} per hour",
         }
         for name in ("a", "b"):
