@@ -15,7 +15,7 @@ from types import MappingProxyType
 from .. import clock
 from . import frontmatter, markdown_render, schema
 from .pages import Activity
-from .problems import ERROR, REVIEW, STALE, WARNING, ContentError, Problem
+from .problems import ERROR, REVIEW, STALE, WARNING, ContentError, Gatherer, Problem, gather
 from .sections import BY_KEY as SECTIONS
 from .site import read_localities, read_site, read_synonyms
 from .snapshot import Snapshot
@@ -183,6 +183,11 @@ class _Build:
     def report(self, rel, line, message, severity=ERROR, kind=""):
         self.problems.append(Problem(rel, line, message, severity, kind))
 
+    def report_all(self, rel, error):
+        """Report every error a ContentError stands for, each at its line."""
+        for each in error.each:
+            self.report(rel, each.line, each.message)
+
     def pages(self, parsed):
         english, translations = {}, {}
         default = self.site.default_language
@@ -243,13 +248,18 @@ class _Build:
 
     def _page(self, rel, section, page_id, item):
         warn = lambda line, message: self.report(rel, line, message, WARNING)  # noqa: E731
-        try:
+        found, values = Gatherer(), None  # every mistake in the file, in one pass
+        with found.check():
             values = schema.read_fields(SECTIONS[section].schema, item.meta, item.lines, warn)
-            if SECTIONS[section].has_sessions:
+        if values is not None and SECTIONS[section].has_sessions:
+            with found.check():
                 schema.check_activity(values, item.lines)
-            self._check_localities(values.get("localities", ()), item.lines)
+        with found.check():
+            self._check_localities(item.meta.get("localities"), item.lines)
+        try:
+            found.done()
         except ContentError as exc:
-            self.report(rel, exc.line, exc.message)
+            self.report_all(rel, exc)
             return None
         if item.has_h1:
             warn(item.body_line, "use '## ' for headings in the body: the title is "
@@ -271,7 +281,7 @@ class _Build:
                 item.lines, lambda line, message: None,
             )
         except ContentError as exc:
-            self.report(rel, exc.line, exc.message)
+            self.report_all(rel, exc)
             return None
         stale = values["translated"] < original.updated
         if stale:
@@ -287,14 +297,22 @@ class _Build:
         )
 
     def _check_localities(self, ids, lines):
+        """Check the raw list, so an unknown team is reported beside any
+        other mistake in the file (the field's own parser reports bad text)."""
         known = self.localities.ids
-        for index, locality in enumerate(ids):
-            if locality not in known:
-                raise ContentError(
-                    f"localities[{index + 1}]: {locality!r} is not a team in "
-                    f"localities.yml (expected one of: {', '.join(known)})",
-                    schema.line_of(lines, ("localities", index)),
-                )
+        ids = ids if isinstance(ids, list) else [] if ids is None else [ids]
+        errors = [
+            ContentError(
+                f"localities[{index + 1}]: {str(locality).strip().lower()!r} is not a team "
+                f"in localities.yml (expected one of: {', '.join(known)})",
+                schema.line_of(lines, ("localities", index)),
+            )
+            for index, locality in enumerate(ids)
+            if isinstance(locality, str) and locality.strip()
+            and locality.strip().lower() not in known
+        ]
+        if errors:
+            raise gather(errors)
 
     def _check_venues(self, english):
         hubs = {page_id for (section, page_id) in english if section == "hubs"}
