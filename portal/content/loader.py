@@ -105,13 +105,14 @@ class ContentLoader:
                 parsed[rel] = result
         self._cache = {k: v for k, v in self._cache.items() if k in parsed}
         build = _Build(site, localities, today, problems)
-        pages = build.pages(parsed)
+        pages, drafts = build.pages(parsed)
         problems.sort()
         return Snapshot(
             site=site,
             localities=localities,
             synonyms=MappingProxyType(synonyms),
             pages=MappingProxyType(pages),
+            drafts=MappingProxyType(drafts),
             problems=tuple(problems),
             files=len(stamps),
             fingerprint=hashlib.sha256(repr(
@@ -203,15 +204,14 @@ class _Build:
             else:
                 translations[(lang, section, page_id)] = (rel, item)
         self._check_venues(english)
-        pages = {}
+        pages, drafts = {}, {}  # drafts are kept for editors' preview
         for (section, page_id), (page, item, rel) in english.items():
             self._check_links(rel, item, english)
             if page.review_by and page.review_by < self.today:
                 self.report(rel, item.lines.get(("review_by",), 1),
                             f"review_by: the review date {page.review_by} has passed",
                             WARNING, REVIEW)
-            if not page.draft:
-                pages[(default, section, page_id)] = page
+            (drafts if page.draft else pages)[(default, section, page_id)] = page
         for (lang, section, page_id), (rel, item) in translations.items():
             original = english.get((section, page_id))
             if original is None:
@@ -219,10 +219,10 @@ class _Build:
                             f"{page_id}.md for this translation")
                 continue
             page = self._translation(rel, lang, item, original[0])
-            if page is not None and not page.draft:
+            if page is not None:
                 self._check_links(rel, item, english)
-                pages[(lang, section, page_id)] = page
-        return pages
+                (drafts if page.draft else pages)[(lang, section, page_id)] = page
+        return pages, drafts
 
     def _locate(self, rel):
         parts = rel.split("/")

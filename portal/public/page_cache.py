@@ -12,9 +12,10 @@ import functools
 import threading
 
 from cachetools import TTLCache
-from flask import current_app, request
+from flask import current_app, make_response, request
 
 from ..content.web import snapshot
+from ..editors.preview import editing
 
 MAX_BYTES = 32 * 1024 * 1024
 
@@ -39,9 +40,17 @@ def init_app(app):
 
 
 def cached(view):
-    """Serve a GET view's HTML from the cache when the content has not changed."""
+    """Serve a GET view's HTML from the cache when the content has not changed.
+
+    An editor's page (drafts, problems, "Edit this page") is never kept,
+    here or by any browser or proxy.
+    """
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        if editing():
+            response = make_response(view(*args, **kwargs))
+            response.headers["Cache-Control"] = "no-store"
+            return response
         cache = current_app.extensions["page_cache"]
         key = (snapshot().fingerprint, request.full_path)
         body = cache.get(key)
