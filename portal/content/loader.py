@@ -157,19 +157,53 @@ class ContentLoader:
             return cached[1]
         try:
             text = Path(path).read_text(encoding="utf-8")
-            meta, lines, body, body_line = frontmatter.split(text)
         except UnicodeDecodeError:
             problems.append(Problem(rel, 1, "the file is not saved as UTF-8"))
             return None
-        except ContentError as exc:
-            problems.append(Problem(rel, exc.line, exc.message))
-            return None
         except FileNotFoundError:  # deleted while we were reading
             return None
-        html, plain, has_h1, links = markdown_render.render(body)
-        result = _Parsed(meta, lines, html, plain, has_h1, links, body, body_line)
-        self._cache[rel] = (stamp, result)
+        result = _parse_text(rel, text, problems)
+        if result is not None:
+            self._cache[rel] = (stamp, result)
         return result
+
+    def trial(self, rel, text, today=None):
+        """Check ``text`` as if it were the file ``rel``; write and keep nothing.
+
+        Return (page or None, its problems): the page as families would get
+        it (None for a settings file, or one with errors) and every problem
+        in that file, the cross-file checks (venues, links, translations)
+        made against the other files as last loaded.
+        """
+        today = today or clock.today()
+        problems = []
+        if rel in SITE_FILES:
+            reader = dict(zip(SITE_FILES, (read_site, read_localities, read_synonyms)))[rel]
+            try:
+                reader(self.root / rel, text)
+            except ContentError as exc:
+                problems.extend(Problem(rel, e.line, e.message) for e in exc.each)
+            return None, problems
+        parsed = {name: entry[1] for name, entry in dict(self._cache).items() if name != rel}
+        result = _parse_text(rel, text, problems)
+        if result is not None:
+            parsed[rel] = result
+        site, localities, _ = self._site_files
+        pages, drafts = _Build(site, localities, today, problems).pages(parsed)
+        page = next((p for p in (*pages.values(), *drafts.values()) if p.source == rel), None)
+        mine = sorted(p for p in problems if p.path == rel)
+        return (None if any(p.is_error for p in mine) else page), mine
+
+
+def _parse_text(rel, text, problems):
+    """Parse one file's text (YAML and markdown), or report why not."""
+    try:
+        meta, lines, body, body_line = frontmatter.split(text)
+    except ContentError as exc:
+        problems.extend(Problem(rel, e.line, e.message) for e in exc.each)
+        return None
+    html, plain, has_h1, links = markdown_render.render(body)
+    return _Parsed(meta, lines, html, plain, has_h1, links, body, body_line)
 
 
 class _Build:

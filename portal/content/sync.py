@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .loader import ContentConfigError, ContentLoader
+from .repository import GitError, git, ok
 
 log = logging.getLogger(__name__)
 STATE_FILE = "content-sync.json"
@@ -29,12 +30,10 @@ class SyncError(RuntimeError):
 
 
 def _git(folder, *args):
-    done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
-    if done.returncode:
-        said = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-        raise SyncError(f"git {args[0]} failed: {said}")
-    return done.stdout.strip()
+    try:
+        return git(folder, *args)
+    except GitError as exc:
+        raise SyncError(str(exc)) from None
 
 
 def sync(content_dir, repo, instance_dir):
@@ -52,10 +51,10 @@ def sync(content_dir, repo, instance_dir):
     if target == head:
         _record(instance_dir, head, None, [])
         return "unchanged", head, []
-    if _git_ok(content_dir, "merge-base", "--is-ancestor", target, head):
+    if ok(content_dir, "merge-base", "--is-ancestor", target, head):
         _record(instance_dir, head, None, [])  # the repository is behind us: keep ours
         return "unchanged", head, []
-    if not _git_ok(content_dir, "merge-base", "--is-ancestor", head, target):
+    if not ok(content_dir, "merge-base", "--is-ancestor", head, target):
         raise SyncError(f"the repository's {target[:12]} does not follow this folder's "
                         f"{head[:12]} (history rewritten?): not a fast-forward")
     problems = check_commit(content_dir, target)
@@ -68,11 +67,6 @@ def sync(content_dir, repo, instance_dir):
     log.info("content sync: now on %s", target[:12])
     _record(instance_dir, target, None, [])
     return "updated", target, []
-
-
-def _git_ok(folder, *args):
-    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
-                          timeout=60).returncode == 0
 
 
 def check_commit(content_dir, commit):
