@@ -106,7 +106,7 @@ def history(rel):
     return render_template("editors/history.html", rel=rel, commits=commits)
 
 
-@bp.get("/history/<path:rel>/<sha>")
+@bp.get("/change/<sha>/<path:rel>")
 def change(rel, sha):
     _path(rel)
     commit = _commit(rel, sha)
@@ -116,7 +116,7 @@ def change(rel, sha):
                            changes=diffs.between(before, after), restorable=after is not None)
 
 
-@bp.post("/history/<path:rel>/<sha>/restore")
+@bp.post("/restore/<sha>/<path:rel>")
 def restore(rel, sha):
     path = _path(rel)
     commit = _commit(rel, sha)

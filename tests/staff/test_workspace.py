@@ -271,3 +271,73 @@ def test_a_save_without_the_csrf_token_is_refused(make_app, database_url, staff_
         "text": before.replace("Messy", "Tidy"), "base": "x", "action": "save"})
     assert response.status_code == 400
     assert (staff_content / GROUP).read_text() == before
+
+
+# History and undo -------------------------------------------------------------------
+
+def save(client, text, message, rel=GROUP):
+    _, _, base = open_form(client, rel)
+    response = client.post(f"/staff/content/edit/{rel}", data={
+        "text": text, "base": base, "message": message, "action": "save"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def test_history_shows_who_when_what_and_a_readable_diff(app, content_dir):
+    editor = signed_in(app, "editor@example.org")
+    original = (content_dir / GROUP).read_text()
+    save(editor, original.replace("title: Messy Play at Reddish", "title: Messy Play in Reddish"),
+         "Say in, not at")
+    response = editor.get(f"/staff/content/history/{GROUP}")
+    assert response.headers["Cache-Control"] == "no-store"
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    check_basics(page, "history")
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in page.select("tbody tr")]
+    assert len(rows) == 2, rows
+    assert rows[0][1:3] == ["editor (editor@example.org)", "Say in, not at"]
+    assert rows[1][1:3] == ["Setup (setup@example.org)", "Content as shipped"]
+    change = editor.get(page.select("tbody tr")[0].a["href"])
+    page = BeautifulSoup(change.get_data(as_text=True), "html.parser")
+    check_basics(page, "change")
+    removed = [tr.get_text(" ", strip=True) for tr in page.select("tr.diff-removed")]
+    added = [tr.get_text(" ", strip=True) for tr in page.select("tr.diff-added")]
+    assert removed == ["2 Removed: − title: Messy Play at Reddish"]
+    assert added == ["2 Added: + title: Messy Play in Reddish"]
+    assert {"view content history", "view content change"} <= set(audit_actions(app))
+
+
+def test_restore_this_version_is_a_new_commit_and_is_audited(app, content_dir):
+    editor = signed_in(app, "editor@example.org")
+    original = (content_dir / GROUP).read_text()
+    save(editor, original.replace("title: Messy Play at Reddish", "title: Oops"), "A mistake")
+    shipped = git_log(content_dir, GROUP, "%H")[-1]
+    before = git_log(content_dir, GROUP, "%H")
+    response = editor.post(f"/staff/content/restore/{shipped}/{GROUP}")
+    assert response.status_code == 302
+    assert (content_dir / GROUP).read_text() == original
+    after = git_log(content_dir, GROUP, "%H|%an|%s")
+    assert len(after) == len(before) + 1 and [line.split("|")[0] for line in after[1:]] == before
+    assert after[0].split("|")[1] == "editor" and "Restore" in after[0]
+    assert "restore content file" in audit_actions(app)
+    assert "Oops" not in app.test_client().get("/en/groups/messy-play-reddish").get_data(as_text=True)
+
+
+def test_a_version_that_no_longer_passes_the_checks_is_not_restored(app, content_dir):
+    editor = signed_in(app, "editor@example.org")
+    original = (content_dir / GROUP).read_text()
+    # A version naming a hub, then the hub goes: restoring it would break the page.
+    save(editor, original.replace("venue: reddish", "venue: brinnington"), "Moved")
+    moved = git_log(content_dir, GROUP, "%H")[0]
+    save(editor, original, "Back")
+    (content_dir / "en/hubs/brinnington.md").unlink()
+    app.extensions["content"].reload()
+    response = editor.post(f"/staff/content/restore/{moved}/{GROUP}")
+    assert response.status_code == 400
+    assert "'brinnington' is not a hub" in BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text()
+    assert (content_dir / GROUP).read_text() == original
+
+
+@pytest.mark.parametrize("sha", ["HEAD", "0" * 40, "../../etc", "f" * 39])
+def test_only_commits_in_the_files_history_are_shown_or_restored(app, sha):
+    editor = signed_in(app, "editor@example.org")
+    assert editor.get(f"/staff/content/change/{sha}/{GROUP}").status_code == 404
+    assert editor.post(f"/staff/content/restore/{sha}/{GROUP}").status_code == 404
