@@ -7,6 +7,8 @@ import subprocess
 import pytest
 from bs4 import BeautifulSoup
 
+from portal import clock
+
 from ..conftest import check_basics
 from .conftest import PASSWORD, seed, signed_in
 from .test_editors import audit_actions
@@ -165,7 +167,7 @@ def test_saving_writes_the_file_commits_it_by_the_editor_and_is_live_at_once(app
     assert git_log(content_dir, GROUP)[0] == "editor|editor@example.org|Family Front Door|Say in, not at"
     assert "Messy Play in Reddish" in app.test_client().get("/en/groups/messy-play-reddish").get_data(as_text=True)
     page = BeautifulSoup(editor.get(response.headers["Location"]).get_data(as_text=True), "html.parser")
-    assert "Saved." in page.select_one("[role=status]").get_text()
+    assert "Saved as change" in page.select_one("[role=status]").get_text()
     assert "edit content file" in audit_actions(app)
     assert not list((content_dir / "en/groups").glob(".*"))  # no temporary file left
 
@@ -341,3 +343,89 @@ def test_only_commits_in_the_files_history_are_shown_or_restored(app, sha):
     editor = signed_in(app, "editor@example.org")
     assert editor.get(f"/staff/content/change/{sha}/{GROUP}").status_code == 404
     assert editor.post(f"/staff/content/restore/{sha}/{GROUP}").status_code == 404
+
+
+# New pages and translations -----------------------------------------------------------
+
+@pytest.mark.parametrize("section", ["hubs", "groups", "epec", "health-visiting", "pages"])
+def test_a_new_page_starts_from_its_sections_blank_as_a_draft(app, content_dir, section):
+    editor = signed_in(app, "editor@example.org")
+    response = editor.get(f"/staff/content/new/{section}")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    check_basics(page, section)
+    blank = page.find("textarea", attrs={"name": "text"}).string
+    assert "draft: true" in blank
+    assert page.find(id="problems").get_text(strip=True) == "No problems found."  # the blank passes
+    response = editor.post(f"/staff/content/new/{section}", data={
+        "page_id": "trial-page", "text": blank, "message": "", "action": "save"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    rel = f"en/{section}/trial-page.md"
+    assert (content_dir / rel).read_text() == blank
+    assert git_log(content_dir, rel) == [f"editor|editor@example.org|Family Front Door|New page {rel}"]
+    assert "new content file" in audit_actions(app)
+    # A draft: the editor previews it at its address, families get the 404.
+    assert "Draft:" in editor.get(f"/en/{section}/trial-page").get_data(as_text=True)
+    assert app.test_client().get(f"/en/{section}/trial-page").status_code == 404
+
+
+def test_a_new_page_never_replaces_an_existing_one(app, content_dir):
+    editor = signed_in(app, "editor@example.org")
+    before = (content_dir / GROUP).read_text()
+    response = editor.post("/staff/content/new/groups", data={
+        "page_id": "messy-play-reddish", "text": before.replace("Messy", "Tidy"), "action": "save"})
+    assert response.status_code == 400
+    assert "already exists" in response.get_data(as_text=True)
+    assert (content_dir / GROUP).read_text() == before
+
+
+@pytest.mark.parametrize("page_id", ["../site", "Upper", "with space", ".hidden", ""])
+def test_a_new_pages_name_must_be_a_plain_address(app, content_dir, page_id):
+    editor = signed_in(app, "editor@example.org")
+    response = editor.post("/staff/content/new/groups", data={
+        "page_id": page_id, "text": "---\ntitle: x\n---\n", "action": "save"})
+    assert response.status_code == 400
+    assert sorted(p.name for p in (content_dir / "en/groups").iterdir()) == sorted(
+        p.name for p in (content_dir / "en/groups").iterdir() if not p.name.startswith("."))
+    assert not (content_dir / "site.md").exists()
+
+
+def test_a_translation_is_edited_beside_its_english_page_and_sets_translated(app, content_dir):
+    editor = signed_in(app, "editor@example.org")
+    rel = "pl/groups/messy-play-reddish.md"
+    assert not (content_dir / rel).exists()
+    response = editor.get("/staff/content/translate/pl/groups/messy-play-reddish")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    check_basics(page, "translate")
+    beside = page.select_one(".beside")
+    assert "Messy Play at Reddish" in beside.select_one(".preview-frame").get_text()
+    start = page.find("textarea", attrs={"name": "text"}).string
+    assert start.startswith('---\ntitle: "Messy Play at Reddish"\n')
+    typed = start.replace('title: "Messy Play at Reddish"', "title: Zabawa sensoryczna w Reddish")
+    typed = typed.replace(typed.split("translated: ")[1][:10], "2020-01-01")
+    response = editor.post("/staff/content/translate/pl/groups/messy-play-reddish", data={
+        "text": typed, "base": "new", "message": "Polish", "action": "save"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    saved = (content_dir / rel).read_text()
+    assert f"translated: {clock.today().isoformat()}" in saved and "2020-01-01" not in saved
+    assert "Zabawa sensoryczna w Reddish" in app.test_client().get(
+        "/pl/groups/messy-play-reddish").get_data(as_text=True)
+
+
+def test_translating_into_english_or_an_unknown_language_is_a_404(app):
+    editor = signed_in(app, "editor@example.org")
+    for lang in ("en", "xx", ".."):
+        assert editor.get(f"/staff/content/translate/{lang}/groups/messy-play-reddish").status_code == 404
+    assert editor.get("/staff/content/translate/pl/groups/no-such-page").status_code == 404
+
+
+def test_the_corner_links_to_editing_new_pages_and_translating(app, content_dir):
+    break_three_ways(content_dir)
+    page = BeautifulSoup(signed_in(app, "editor@example.org").get("/staff/content/")
+                         .get_data(as_text=True), "html.parser")
+    hrefs = {a["href"] for a in page.select("a")}
+    assert f"/staff/content/edit/{GROUP}" in hrefs  # beside its errors
+    assert "/staff/content/edit/en/groups/stay-and-play-offerton.md" in hrefs  # a draft
+    assert {f"/staff/content/new/{s}" for s in ("hubs", "groups", "epec", "health-visiting", "pages")} <= hrefs
+    assert any(href.startswith("/staff/content/translate/pl/") for href in hrefs)
