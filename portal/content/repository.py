@@ -113,3 +113,22 @@ def changed_in(folder, sha, rel):
     parent = git(folder, "rev-parse", "--verify", "--quiet", f"{sha}^", check=False)
     before = git(folder, "show", f"{parent}:{rel}", check=False, strip=False) if parent else None
     return before, file_at(folder, sha, rel)
+
+
+def publish(folder, repo):
+    """Push the folder's HEAD to the branch ``repo`` serves as its HEAD (the
+    one every server's ``content sync`` follows)."""
+    said = git(folder, "ls-remote", "--symref", str(repo), "HEAD")
+    branch = next((line.split()[1] for line in said.splitlines() if line.startswith("ref: ")),
+                  None)
+    if branch is None:
+        raise GitError(f"git ls-remote failed: {repo} has no HEAD branch")
+    git(folder, "push", "--quiet", str(repo), f"HEAD:{branch}")
+
+
+def take_back(folder, rel):
+    """Undo the last commit (ours, not yet shared) for ``rel`` only: the
+    branch and the file's index entry go back; the working tree is left to
+    the caller, so nobody else's unsaved work in the folder is touched."""
+    git(folder, "reset", "--quiet", "--soft", "HEAD~1")
+    git(folder, "reset", "--quiet", "HEAD", "--", rel)

@@ -36,6 +36,12 @@ def _root():
     return current_app.config["CONTENT_DIR"]
 
 
+def _shared():
+    """(repository, instance folder) when servers share a content repository."""
+    config = current_app.config
+    return (config["CONTENT_REPO"], config["INSTANCE_DIR"]) if config["CONTENT_REPO"] else None
+
+
 def _path(rel):
     """The checked file for ``rel``, or a 404 that names nothing."""
     try:
@@ -96,9 +102,8 @@ def new(section):
     if request.form.get("action") == "preview":
         page, problems = editing.check(store().loader, rel, form.text.data)
         return _form(None, form, page, problems, **view)
-    outcome = editing.save(_root(), store().loader, rel, form.text.data, files.MISSING,
-                           editing.author_of(current_user),
-                           form.message.data or f"New page {rel}", new=True)
+    outcome = _save(rel, form.text.data, files.MISSING, form.message.data or f"New page {rel}",
+                    new=True)
     return _after_save(rel, form, outcome, "new content file", **view)
 
 
@@ -133,9 +138,14 @@ def _workspace(rel, url, starting=None, stamp=None, beside=None):
     if request.form.get("action") == "preview":
         page, problems = editing.check(store().loader, rel, form.text.data)
         return _form(rel, form, page, problems, **view)
-    outcome = editing.save(_root(), store().loader, rel, form.text.data, form.base.data,
-                           editing.author_of(current_user), form.message.data or "")
+    outcome = _save(rel, form.text.data, form.base.data, form.message.data or "")
     return _after_save(rel, form, outcome, "edit content file", redirect_to=url, **view)
+
+
+def _save(rel, text, base, message, new=False):
+    """Save as the signed-in editor, shared with the other servers if they are."""
+    return editing.save(_root(), store().loader, rel, text, base, editing.author_of(current_user),
+                        message, new=new, shared=_shared())
 
 
 def _after_save(rel, form, outcome, action, redirect_to=None, **view):
@@ -204,9 +214,8 @@ def restore(rel, sha):
     if text is None:
         abort(404)
     _, now = files.read(path)
-    outcome = editing.save(_root(), store().loader, rel, text, now,
-                           editing.author_of(current_user),
-                           f"Restore {rel} to the version of {commit.short} ({commit.message})")
+    outcome = _save(rel, text, now,
+                    f"Restore {rel} to the version of {commit.short} ({commit.message})")
     form = EditForm(formdata=None, text=text, base=outcome.version, message="")
     return _after_save(rel, form, outcome, "restore content file",
                        url=url_for(".edit", rel=rel))
