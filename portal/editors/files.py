@@ -71,8 +71,13 @@ def write_atomic(path, text):
     the folder. A reader (the content poller, another server's sync) sees the
     old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # keep the file's permissions (mkstemp's own are owner-only)
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
             out.flush()

@@ -57,10 +57,14 @@ def test_an_atomic_write_leaves_the_old_file_whole_when_it_fails(root, monkeypat
     assert sorted(p.name for p in path.parent.iterdir()) == ["play.md"]  # no temporary file left
 
 
-def test_an_atomic_write_replaces_the_file_whole(root):
+def test_an_atomic_write_replaces_the_file_whole_keeping_its_permissions(root):
     path = root / "en/groups/play.md"
+    path.chmod(0o664)
     files.write_atomic(path, "---\ntitle: New\n---\n")
     assert path.read_text() == "---\ntitle: New\n---\n"
+    assert path.stat().st_mode & 0o777 == 0o664
+    files.write_atomic(root / "en/groups/new.md", "x\n")
+    assert (root / "en/groups/new.md").stat().st_mode & 0o777 == 0o644
     assert files.read(path)[1] == files.version(b"---\ntitle: New\n---\n")
     assert files.read(root / "en/groups/none.md") == (None, files.MISSING)
 
