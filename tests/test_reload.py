@@ -27,7 +27,7 @@ def test_a_broken_edit_leaves_the_rest_of_the_site_up(make_app, content_dir, cap
     group.write_text(group.read_text().replace("booking:", "booking: [", 1))
     assert client.get("/en/groups/messy-play-reddish").status_code == 404
     assert client.get("/en/groups/stay-and-play-reddish").status_code == 200
-    assert any("en/groups/messy-play-reddish.md:" in r.getMessage() and "YAML is not valid" in r.getMessage()
+    assert any("en/groups/messy-play-reddish.md:" in r.getMessage() and "in brackets is not closed" in r.getMessage()
                for r in caplog.records)
     assert client.get("/healthz").get_json()["content"]["errors"] == 1
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from .. import postcodes
-from .problems import ContentError
+from .problems import ContentError, Gatherer
 
 AGES = ("pregnancy", "0-1", "1-2", "2-3", "3-5")
 UK_PHONE = re.compile(r"^(\+44\s?|0)[0-9 ]{9,13}$")
@@ -72,11 +72,11 @@ def listing(value, name, item, *args):
     if not isinstance(value, list):
         value = [value]
     parsed = []
+    found = Gatherer()  # every bad item is reported, not only the first
     for index, element in enumerate(value):
-        try:
+        with found.check(index):
             parsed.append(item(element, f"{name}[{index + 1}]", *args))
-        except ContentError as exc:
-            raise ContentError(exc.message, at=(index,) + exc.at) from None
+    found.done()
     return tuple(parsed)
 
 

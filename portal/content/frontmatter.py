@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .problems import ContentError
+from .yaml_help import explain
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -61,10 +62,12 @@ def parse_yaml(text, first_line=1):
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or "could not be read"
-        raise ContentError(f"the YAML is not valid: {problem}", line) from None
+        # Said in an editor's words, with the fix (yaml_help.py).
+        message, line = explain(
+            exc.problem, exc.context, exc.problem_mark and exc.problem_mark.line,
+            exc.context_mark and exc.context_mark.line, text,
+        )
+        raise ContentError(message, first_line + line) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"the YAML is not valid: {exc}", first_line) from None
     finally:

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from .. import clock
 from . import frontmatter, markdown_render, schema
 from .pages import Activity
-from .problems import ERROR, REVIEW, STALE, WARNING, ContentError, Problem
+from .problems import ERROR, REVIEW, STALE, WARNING, ContentError, Gatherer, Problem, gather
 from .sections import BY_KEY as SECTIONS
 from .site import read_localities, read_site, read_synonyms
 from .snapshot import Snapshot
@@ -105,13 +105,14 @@ class ContentLoader:
                 parsed[rel] = result
         self._cache = {k: v for k, v in self._cache.items() if k in parsed}
         build = _Build(site, localities, today, problems)
-        pages = build.pages(parsed)
+        pages, drafts = build.pages(parsed)
         problems.sort()
         return Snapshot(
             site=site,
             localities=localities,
             synonyms=MappingProxyType(synonyms),
             pages=MappingProxyType(pages),
+            drafts=MappingProxyType(drafts),
             problems=tuple(problems),
             files=len(stamps),
             fingerprint=hashlib.sha256(repr(
@@ -155,19 +156,57 @@ class ContentLoader:
         if cached and cached[0] == stamp:
             return cached[1]
         try:
-            meta, lines, body, body_line = frontmatter.split(frontmatter.read(path))
+            text = frontmatter.read(path)  # bounded in size
         except UnicodeDecodeError:
             problems.append(Problem(rel, 1, "the file is not saved as UTF-8"))
             return None
         except ContentError as exc:
-            problems.append(Problem(rel, exc.line, exc.message))
+            problems.extend(Problem(rel, e.line, e.message) for e in exc.each)
             return None
         except FileNotFoundError:  # deleted while we were reading
             return None
-        html, plain, has_h1, links = markdown_render.render(body)
-        result = _Parsed(meta, lines, html, plain, has_h1, links, body, body_line)
-        self._cache[rel] = (stamp, result)
+        result = _parse_text(rel, text, problems)
+        if result is not None:
+            self._cache[rel] = (stamp, result)
         return result
+
+    def trial(self, rel, text, today=None):
+        """Check ``text`` as if it were the file ``rel``; write and keep nothing.
+
+        Return (page or None, its problems): the page as families would get
+        it (None for a settings file, or one with errors) and every problem
+        in that file, the cross-file checks (venues, links, translations)
+        made against the other files as last loaded.
+        """
+        today = today or clock.today()
+        problems = []
+        if rel in SITE_FILES:
+            reader = dict(zip(SITE_FILES, (read_site, read_localities, read_synonyms)))[rel]
+            try:
+                reader(self.root / rel, text)
+            except ContentError as exc:
+                problems.extend(Problem(rel, e.line, e.message) for e in exc.each)
+            return None, problems
+        parsed = {name: entry[1] for name, entry in dict(self._cache).items() if name != rel}
+        result = _parse_text(rel, text, problems)
+        if result is not None:
+            parsed[rel] = result
+        site, localities, _ = self._site_files
+        pages, drafts = _Build(site, localities, today, problems).pages(parsed)
+        page = next((p for p in (*pages.values(), *drafts.values()) if p.source == rel), None)
+        mine = sorted(p for p in problems if p.path == rel)
+        return (None if any(p.is_error for p in mine) else page), mine
+
+
+def _parse_text(rel, text, problems):
+    """Parse one file's text (YAML and markdown), or report why not."""
+    try:
+        meta, lines, body, body_line = frontmatter.split(text)
+    except ContentError as exc:
+        problems.extend(Problem(rel, e.line, e.message) for e in exc.each)
+        return None
+    html, plain, has_h1, links = markdown_render.render(body)
+    return _Parsed(meta, lines, html, plain, has_h1, links, body, body_line)
 
 
 class _Build:
@@ -181,6 +220,11 @@ class _Build:
 
     def report(self, rel, line, message, severity=ERROR, kind=""):
         self.problems.append(Problem(rel, line, message, severity, kind))
+
+    def report_all(self, rel, error):
+        """Report every error a ContentError stands for, each at its line."""
+        for each in error.each:
+            self.report(rel, each.line, each.message)
 
     def pages(self, parsed):
         english, translations = {}, {}
@@ -197,15 +241,14 @@ class _Build:
             else:
                 translations[(lang, section, page_id)] = (rel, item)
         self._check_venues(english)
-        pages = {}
+        pages, drafts = {}, {}  # drafts are kept for editors' preview
         for (section, page_id), (page, item, rel) in english.items():
             self._check_links(rel, item, english)
             if page.review_by and page.review_by < self.today:
                 self.report(rel, item.lines.get(("review_by",), 1),
                             f"review_by: the review date {page.review_by} has passed",
                             WARNING, REVIEW)
-            if not page.draft:
-                pages[(default, section, page_id)] = page
+            (drafts if page.draft else pages)[(default, section, page_id)] = page
         for (lang, section, page_id), (rel, item) in translations.items():
             original = english.get((section, page_id))
             if original is None:
@@ -213,10 +256,10 @@ class _Build:
                             f"{page_id}.md for this translation")
                 continue
             page = self._translation(rel, lang, item, original[0])
-            if page is not None and not page.draft:
+            if page is not None:
                 self._check_links(rel, item, english)
-                pages[(lang, section, page_id)] = page
-        return pages
+                (drafts if page.draft else pages)[(lang, section, page_id)] = page
+        return pages, drafts
 
     def _locate(self, rel):
         parts = rel.split("/")
@@ -242,13 +285,18 @@ class _Build:
 
     def _page(self, rel, section, page_id, item):
         warn = lambda line, message: self.report(rel, line, message, WARNING)  # noqa: E731
-        try:
+        found, values = Gatherer(), None  # every mistake in the file, in one pass
+        with found.check():
             values = schema.read_fields(SECTIONS[section].schema, item.meta, item.lines, warn)
-            if SECTIONS[section].has_sessions:
+        if values is not None and SECTIONS[section].has_sessions:
+            with found.check():
                 schema.check_activity(values, item.lines)
-            self._check_localities(values.get("localities", ()), item.lines)
+        with found.check():
+            self._check_localities(item.meta.get("localities"), item.lines)
+        try:
+            found.done()
         except ContentError as exc:
-            self.report(rel, exc.line, exc.message)
+            self.report_all(rel, exc)
             return None
         if item.has_h1:
             warn(item.body_line, "use '## ' for headings in the body: the title is "
@@ -270,7 +318,7 @@ class _Build:
                 item.lines, lambda line, message: None,
             )
         except ContentError as exc:
-            self.report(rel, exc.line, exc.message)
+            self.report_all(rel, exc)
             return None
         stale = values["translated"] < original.updated
         if stale:
@@ -286,14 +334,22 @@ class _Build:
         )
 
     def _check_localities(self, ids, lines):
+        """Check the raw list, so an unknown team is reported beside any
+        other mistake in the file (the field's own parser reports bad text)."""
         known = self.localities.ids
-        for index, locality in enumerate(ids):
-            if locality not in known:
-                raise ContentError(
-                    f"localities[{index + 1}]: {locality!r} is not a team in "
-                    f"localities.yml (expected one of: {', '.join(known)})",
-                    schema.line_of(lines, ("localities", index)),
-                )
+        ids = ids if isinstance(ids, list) else [] if ids is None else [ids]
+        errors = [
+            ContentError(
+                f"localities[{index + 1}]: {str(locality).strip().lower()!r} is not a team "
+                f"in localities.yml (expected one of: {', '.join(known)})",
+                schema.line_of(lines, ("localities", index)),
+            )
+            for index, locality in enumerate(ids)
+            if isinstance(locality, str) and locality.strip()
+            and locality.strip().lower() not in known
+        ]
+        if errors:
+            raise gather(errors)
 
     def _check_venues(self, english):
         hubs = {page_id for (section, page_id) in english if section == "hubs"}

@@ -20,7 +20,7 @@ from ..timetable.sessions import (
 )
 from . import fields
 from .pages import Place
-from .problems import ContentError
+from .problems import ContentError, Gatherer, gather
 
 # A translation carries only what is written in words; facts stay English.
 TRANSLATABLE = ("title", "summary", "translated")
@@ -95,7 +95,7 @@ def _in_field(name, key, parse, value, *args):
     try:
         return parse(value, f"{name}.{key}", *args)
     except ContentError as exc:
-        raise ContentError(exc.message, at=(key,) + exc.at) from None
+        raise exc.inside(key) from None
 
 
 def _session(value, name):
@@ -112,14 +112,20 @@ def _session(value, name):
             if key not in value:
                 raise ContentError(f"{name}: a weekly run needs '{key}'")
         day = str(value["weekly"]).strip().lower()
-        if day not in WEEKDAYS:
-            raise ContentError(
-                f"{name}.weekly: {value['weekly']!r} is not a day of the week",
-                at=("weekly",),
-            )
-        start, end = _in_field(name, "time", _time_range, value["time"])
-        first = _in_field(name, "from", fields.date, value["from"])
-        last = _in_field(name, "until", fields.date, value["until"])
+        found = Gatherer()  # a bad day, time and dates are all reported at once
+        with found.check():
+            if day not in WEEKDAYS:
+                raise ContentError(
+                    f"{name}.weekly: {value['weekly']!r} is not a day of the week",
+                    at=("weekly",),
+                )
+        with found.check():
+            start, end = _in_field(name, "time", _time_range, value["time"])
+        with found.check():
+            first = _in_field(name, "from", fields.date, value["from"])
+        with found.check():
+            last = _in_field(name, "until", fields.date, value["until"])
+        found.done()
         if last < first:
             raise ContentError(
                 f"{name}.until: {last} is before 'from' ({first})", at=("until",)
@@ -217,39 +223,49 @@ def read_fields(schema, meta, lines, warn):
     in an optional field does not take a page down.
     """
     values = {}
+    errors = []  # every field is read, so one pass reports every mistake
     for name, spec in schema.items():
         if name not in meta or meta[name] is None:
             if spec.required:
-                raise ContentError(f"{name}: this field is required", line_of(lines, ()))
+                errors.append(ContentError(f"{name}: this field is required",
+                                           line_of(lines, ())))
             continue
         try:
             values[spec.attr or name] = spec.parse(meta[name], name)
         except ContentError as exc:
-            raise ContentError(exc.message, line_of(lines, (name,) + exc.at)) from None
+            errors.extend(ContentError(e.message, line_of(lines, (name,) + e.at))
+                          for e in exc.each)
     for name in meta:
         if name not in schema:
             close = difflib.get_close_matches(str(name), list(schema), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             warn(line_of(lines, (name,)), f"unknown field '{name}' is ignored{hint}")
+    if errors:
+        raise gather(errors)
     return values
 
 
 def check_activity(values, lines):
-    """Check the rules that join several fields of a group or course."""
+    """Check the rules that join several fields of a group or course; every
+    broken rule is reported."""
+    errors = []
     if values["booking"] == "required" and not (
         values.get("booking_phone") or values.get("booking_url")
     ):
-        raise ContentError(
+        errors.append(ContentError(
             "booking: 'required' needs booking_phone or booking_url so families "
             "know how to book", line_of(lines, ("booking",))
-        )
+        ))
     if not values["sessions"]:
-        raise ContentError("sessions: list at least one session", line_of(lines, ("sessions",)))
+        errors.append(ContentError("sessions: list at least one session",
+                                   line_of(lines, ("sessions",))))
     for index, cancelled in enumerate(values.get("cancelled", ())):
         if not any(list(meeting_days(s, cancelled.on, cancelled.on)) for s in values["sessions"]):
-            raise ContentError(
+            errors.append(ContentError(
                 f"cancelled[{index + 1}].date: {cancelled.on} ({cancelled.on:%A}) "
                 "is not a day this meets",
                 line_of(lines, ("cancelled", index, "date")),
-            )
+            ))
+    if errors:
+        raise gather(errors)
 

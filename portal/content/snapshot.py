@@ -1,7 +1,7 @@
 """An immutable view of all the content at one moment."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .pages import Activity, Hub
@@ -24,6 +24,8 @@ class Snapshot:
     files: int
     loaded_at: datetime.datetime
     fingerprint: str  # changes whenever any content file changes
+    # Pages marked draft: true, keyed as pages are: only editors see them.
+    drafts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def default_language(self):
@@ -92,6 +94,22 @@ class Snapshot:
         return {lang: (total - len(self.untranslated(lang)), total)
                 for lang in self.site.languages if lang != self.default_language}
 
+    def draft(self, lang, section, page_id):
+        """Return the draft in ``lang``, or in the default language, or None."""
+        return self.drafts.get((lang, section, page_id)) or self.drafts.get(
+            (self.default_language, section, page_id)
+        )
+
+    def problems_for(self, path):
+        """Return the problems found in one file (``en/groups/x.md``), by line.
+
+        The editors' preview and edit form ask only this, so they show the
+        same whether a broken file is left out or its last good version is
+        kept live.
+        """
+        by_path = self._memo("problems_by_path", lambda: _by_path(self.problems))
+        return by_path.get(path, ())
+
     @property
     def errors(self):
         return tuple(p for p in self.problems if p.is_error)
@@ -99,3 +117,10 @@ class Snapshot:
     @property
     def warnings(self):
         return tuple(p for p in self.problems if not p.is_error)
+
+
+def _by_path(problems):
+    found = {}
+    for problem in problems:
+        found.setdefault(problem.path, []).append(problem)
+    return {path: tuple(items) for path, items in found.items()}

@@ -10,18 +10,16 @@ import datetime
 import json
 import logging
 import os
-import re
-import subprocess
 import tempfile
 from pathlib import Path
 
 from .loader import ContentConfigError, ContentLoader
+from .repository import GitError, git, ok
 
 log = logging.getLogger(__name__)
 STATE_FILE = "content-sync.json"
 # A refusal names this many problems (path:line: message) at most.
 PROBLEMS_SHOWN = 5
-CREDENTIALS = re.compile(r"://[^/@\s]+@")
 
 
 class SyncError(RuntimeError):
@@ -29,24 +27,11 @@ class SyncError(RuntimeError):
     folder is not a clone, or the repository's history was rewritten)."""
 
 
-def _git(folder, *args):
-    done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
-    if done.returncode:
-        said = CREDENTIALS.sub("://", _cause(done))  # never a password in the log or /healthz
-        raise SyncError(f"git {args[0]} failed: {said}")
-    return done.stdout.strip()
-
-
-def _cause(done):
-    """Return the line of git's complaint that says why: its first fatal or
-    error line (the later ones, such as "Please make sure you have the correct
-    access rights", are the same for every cause), else its last line."""
-    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-    for line in lines:
-        if line.startswith(("fatal: ", "error: ")):
-            return line.split(": ", 1)[1]
-    return lines[-1] if lines else f"exit {done.returncode}"
+def _git(folder, *args, env=None):
+    try:
+        return git(folder, *args, env=env)
+    except GitError as exc:
+        raise SyncError(str(exc)) from None
 
 
 def sync(content_dir, repo, instance_dir):
@@ -75,10 +60,10 @@ def _follow(content_dir, repo, instance_dir):
     if target == head:
         _record(instance_dir, head, None, [])
         return "unchanged", head, []
-    if _git_ok(content_dir, "merge-base", "--is-ancestor", target, head):
+    if ok(content_dir, "merge-base", "--is-ancestor", target, head):
         _record(instance_dir, head, None, [])  # the repository is behind us: keep ours
         return "unchanged", head, []
-    if not _git_ok(content_dir, "merge-base", "--is-ancestor", head, target):
+    if not ok(content_dir, "merge-base", "--is-ancestor", head, target):
         raise SyncError(f"the repository's {target[:12]} does not follow this folder's "
                         f"{head[:12]} (history rewritten?): not a fast-forward")
     problems = check_commit(content_dir, target)
@@ -93,11 +78,6 @@ def _follow(content_dir, repo, instance_dir):
     return "updated", target, []
 
 
-def _git_ok(folder, *args):
-    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
-                          timeout=60).returncode == 0
-
-
 def check_commit(content_dir, commit):
     """Return the errors ``content check`` finds in ``commit`` (path:line: message)."""
     with tempfile.TemporaryDirectory(prefix="content-check-") as scratch:
@@ -105,10 +85,9 @@ def check_commit(content_dir, commit):
         # The commit's files, written as a checkout would write them, through an
         # index of our own: the folder's index and files stay as they are. (Not
         # tarfile's filter="data": Debian 12's Python 3.11.2 predates it.)
-        index = {**os.environ, "GIT_INDEX_FILE": str(Path(scratch, "index"))}
-        for args in (["read-tree", commit], ["checkout-index", "--all", f"--prefix={tree}/"]):
-            subprocess.run(["git", "-C", str(content_dir), *args], env=index, check=True,
-                           capture_output=True, timeout=120)
+        index = {"GIT_INDEX_FILE": str(Path(scratch, "index"))}
+        _git(content_dir, "read-tree", commit, env=index)
+        _git(content_dir, "checkout-index", "--all", f"--prefix={tree}/", env=index)
         try:
             snapshot = ContentLoader(tree).load()
         except ContentConfigError as exc:

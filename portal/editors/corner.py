@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..audit.log import record
 from ..clock import utcnow
+from ..content.sections import SECTIONS
 from ..content.web import snapshot
 from ..db.engine import db
 from ..errors import render_error
@@ -40,7 +41,9 @@ def corner():
     session.commit()
     content = snapshot()
     return render_template("editors/corner.html", content=content, health=content_health(content),
-                           reports=reports, dealt_with=dealt_with, problems=dict(PROBLEMS))
+                           reports=reports, dealt_with=dealt_with, problems=dict(PROBLEMS),
+                           sections=[(section.key, str(section.name or section.key).lower())
+                                     for section in SECTIONS])
 
 
 @bp.post("/reports/<int:report_id>/done")

@@ -32,6 +32,7 @@ class ContentHealth:
     review: list  # pages whose review date has passed
     other: list  # every other warning (broken links, misplaced files, ...)
     languages: list
+    drafts: list  # pages marked draft: true, which only editors see
 
 
 def content_health(snapshot):
@@ -44,4 +45,5 @@ def content_health(snapshot):
         other=[p for p in warnings if p.kind not in (STALE, REVIEW)],
         languages=[Language(lang, done, total, snapshot.untranslated(lang))
                    for lang, (done, total) in snapshot.coverage().items()],
+        drafts=[page for _, page in sorted(snapshot.drafts.items())],
     )

@@ -13,9 +13,10 @@ import functools
 import threading
 
 from cachetools import TTLCache
-from flask import current_app, request
+from flask import current_app, make_response, request
 
 from ..content.web import snapshot
+from ..editors.preview import editing
 
 # The cap counts the bytes of the encoded bodies. Characters would not do:
 # a page carrying Urdu, Bengali and Chinese in its language switcher is
@@ -62,9 +63,17 @@ def init_app(app):
 
 
 def cached(view):
-    """Serve a GET view's HTML from the cache when the content has not changed."""
+    """Serve a GET view's HTML from the cache when the content has not changed.
+
+    An editor's page (drafts, problems, "Edit this page") is never kept,
+    here or by any browser or proxy.
+    """
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        if editing():
+            response = make_response(view(*args, **kwargs))
+            response.headers["Cache-Control"] = "no-store"
+            return response
         cache = current_app.extensions["page_cache"]
         key = (snapshot().fingerprint, request.full_path)
         body = cache.get(key)

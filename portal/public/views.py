@@ -10,6 +10,7 @@ from ..content import sections
 from ..content.pages import Activity, Hub
 from ..content.sections import url_rule
 from ..content.web import snapshot
+from ..editors import preview
 from ..i18n.locale import current_language as _lang
 from ..timetable.occurrences import expand, next_occurrence
 from . import bp
@@ -51,11 +52,19 @@ def section(section):
 def page(section, page_id):
     content = snapshot()
     found = content.page(_lang(), section, page_id)
+    # An editor also sees drafts, and the problems in the page's files.
+    review = preview.review(content, _lang(), section, page_id,
+                            current_app.config["CONTENT_DIR"]) if preview.editing() else None
+    if review is not None:
+        found = review.page
+        if found is None:
+            return render_template("editors/broken_page.html", review=review, section=section,
+                                   page_id=page_id)
     if found is None:
         abort(404)
     context = {"page": found, "section": section, "section_name": sections.NAMES[section],
                "translations": content.translations(section, page_id), "now": clock.now(),
-               "updated": found.updated}
+               "updated": found.updated, "review": review}
     if isinstance(found, Hub):
         context["meeting_here"] = [
             (activity, next_occurrence(activity.sessions, activity.cancelled, context["now"]))

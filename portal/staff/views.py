@@ -24,6 +24,7 @@ from ..clock import utcnow
 from ..content.web import snapshot
 from ..db.engine import db
 from ..editors.corner import bp as editors_corner_bp
+from ..editors.edit_views import bp as editors_workspace_bp
 from ..extensions import limiter
 from ..outbox.delivery import try_now
 from ..referrals import safe_contact
@@ -38,6 +39,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 # The editors' corner lives under /staff, so its sign-in, idle expiry and
 # no-store are the staff area's.
 bp.register_blueprint(editors_corner_bp)
+bp.register_blueprint(editors_workspace_bp)
 
 
 @bp.before_request
