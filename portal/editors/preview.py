@@ -15,12 +15,34 @@ the problems alone.
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app, request
 from flask_login import current_user
+
+# Set when an editor signs in, dropped when they sign out. Only a request
+# that carries it opens the cookie session to ask who is asking, so a
+# family's public page never reads (nor sends back) the session. It grants
+# nothing by itself: the signed-in account is still checked.
+HINT = "editor"
 
 
 def editing():
     """Whether the person asking is a signed-in editor or administrator."""
+    if HINT not in request.cookies:
+        return False
     return bool(current_user.is_authenticated and getattr(current_user, "sees_content", False))
+
+
+def mark(response, user):
+    """Let later public pages look for ``user``'s editing links (editors only)."""
+    if getattr(user, "sees_content", False):
+        response.set_cookie(HINT, "1", httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def unmark(response):
+    response.delete_cookie(HINT)
+    return response
 
 
 @dataclass(frozen=True)

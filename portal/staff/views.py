@@ -23,6 +23,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..clock import utcnow
 from ..content.web import snapshot
 from ..db.engine import db
+from ..editors import preview
 from ..editors.corner import bp as editors_corner_bp
 from ..editors.edit_views import bp as editors_workspace_bp
 from ..extensions import limiter
@@ -50,7 +51,7 @@ def expire_idle_sessions():
             signed_out(db(), current_user, "signed out after inactivity")
             logout_user()
             cookie.pop("staff_seen", None)
-            return redirect(url_for("staff.login"))
+            return preview.unmark(redirect(url_for("staff.login")))
         cookie["staff_seen"] = utcnow().timestamp()
     return None
 
@@ -72,7 +73,7 @@ def login():
             cookie.clear()  # a fresh session: nothing carried over from before
             login_user(result.user)
             cookie["staff_seen"] = result.at.timestamp()
-            return redirect(_home())
+            return preview.mark(redirect(_home()), result.user)
         failed = True
     return render_template("staff/login.html", form=form, failed=failed, wrong=WRONG), (400 if failed else 200)
 
@@ -87,7 +88,7 @@ def logout():
     signed_out(db(), current_user, "sign out")
     logout_user()
     cookie.clear()
-    return redirect(url_for("staff.login"))
+    return preview.unmark(redirect(url_for("staff.login")))
 
 
 def _referral(reference):

@@ -78,6 +78,17 @@ def test_a_draft_is_previewed_by_editors_and_not_found_by_families(app):
     assert "Draft:" in signed_in(app, "editor@example.org").get(DRAFT).get_data(as_text=True)
 
 
+def test_the_editor_hint_cookie_grants_nothing_and_goes_at_sign_out(app):
+    forged = app.test_client()
+    forged.set_cookie("editor", "1")
+    assert forged.get(DRAFT).status_code == 404
+    editor = signed_in(app, "editor@example.org")
+    assert editor.get_cookie("editor") is not None  # set by the sign-in itself
+    editor.post("/staff/logout")
+    assert editor.get_cookie("editor") is None
+    assert editor.get(DRAFT).status_code == 404
+
+
 def test_a_team_member_who_is_not_an_editor_gets_the_404(app):
     assert signed_in(app, "north.worker@example.org").get(DRAFT).status_code == 404
 
