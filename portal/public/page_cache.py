@@ -2,7 +2,8 @@
 
 Rendering a page costs about a millisecond; a busy hour asks for the same
 few hundred pages again and again. A page is kept per content snapshot and
-full address (query included), for at most PAGE_CACHE_SECONDS: "open now"
+full address (query included), and the remembered area (a page that lists
+things shows the parent's area), for at most PAGE_CACHE_SECONDS: "open now"
 and "coming up" stay right to the minute, and an edited file makes a new
 snapshot, so it is never served stale. Only the body is kept: cookies and
 headers are made afresh for each request.
@@ -15,6 +16,7 @@ from cachetools import TTLCache
 from flask import current_app, request
 
 from ..content.web import snapshot
+from .area import remembered_id
 
 MAX_BYTES = 32 * 1024 * 1024
 
@@ -43,7 +45,7 @@ def cached(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         cache = current_app.extensions["page_cache"]
-        key = (snapshot().fingerprint, request.full_path)
+        key = (snapshot().fingerprint, request.full_path, remembered_id())
         body = cache.get(key)
         if body is None:
             body = view(*args, **kwargs)

@@ -13,6 +13,7 @@ from ..content.web import snapshot
 from ..i18n.locale import current_language as _lang
 from ..timetable.occurrences import expand, next_occurrence
 from . import bp
+from .area import area_for, keeps_to_area, remembered_locality
 from .filters import ListingFilters, WhatsOnFilters
 from .page_cache import cached
 
@@ -21,27 +22,29 @@ PAGE = url_rule(sections.BY_KEY)
 
 
 @bp.get("/")
+@keeps_to_area
 @cached
 def home():
     content = snapshot()
-    return render_template("public/home.html", hubs=content.section(_lang(), "hubs"),
+    locality = remembered_locality()
+    return render_template("public/home.html", area=area_for(locality),
+                           hubs=content.section(_lang(), "hubs", locality=locality),
                            updated=newest(content.section(_lang(), section)
                                           for section in sections.LISTED))
 
 
 @bp.get(f"/<{LISTED}:section>/")
+@keeps_to_area
 @cached
 def section(section):
     content = snapshot()
-    form = ListingFilters(request.args, content.localities)
-    pages = content.section(
-        _lang(), section,
-        locality=form.chosen(form.locality), age=form.chosen(form.age),
-    )
+    form = ListingFilters(request.args, content.localities, remembered_locality())
+    locality = form.chosen(form.locality)
+    pages = content.section(_lang(), section, locality=locality, age=form.chosen(form.age))
     return render_template(
         "public/section.html", section=section, name=sections.NAMES[section],
         intro=sections.BY_KEY[section].intro, pages=pages, form=form,
-        total=len(content.section(_lang(), section)),
+        area=area_for(locality), total=len(content.section(_lang(), section)),
         updated=newest([pages]),
     )
 
@@ -72,11 +75,12 @@ def page(section, page_id):
 
 
 @bp.get("/whats-on")
+@keeps_to_area
 @cached
 def whats_on():
     content = snapshot()
     hubs = content.section(_lang(), "hubs")
-    form = WhatsOnFilters(request.args, content.localities, hubs)
+    form = WhatsOnFilters(request.args, content.localities, hubs, remembered_locality())
     today = clock.today()
     days = current_app.config["WHATS_ON_DAYS"]
     entries = whats_on_entries(
@@ -87,6 +91,7 @@ def whats_on():
     by_day = [(day, list(items)) for day, items in
               groupby(entries, key=lambda entry: entry[0].starts.date())]
     return render_template("public/whats_on.html", form=form, by_day=by_day,
+                           area=area_for(form.chosen(form.locality)),
                            hubs={h.id: h for h in hubs}, days=days,
                            updated=newest([[activity for _, activity in entries]]))
 
