@@ -14,6 +14,7 @@ AGE_LABELS = {
     "1-2": _l("1 to 2 years"),
     "2-3": _l("2 to 3 years"),
     "3-5": _l("3 to 5 years"),
+    "any": _l("Any age"),
 }
 
 
@@ -34,7 +35,7 @@ class ListingFilters(Form):
             (team.id, team.places_in(lang)) for team in localities.teams
             if team.id != localities.triage
         ]
-        self.age.choices = [("", _l("Any age"))] + [(a, AGE_LABELS[a]) for a in AGES]
+        self.age.choices = [("", AGE_LABELS["any"])] + [(a, AGE_LABELS[a]) for a in AGES]
 
     def chosen(self, field):
         """Return the field's value if valid, else None (meaning 'any')."""
