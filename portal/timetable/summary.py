@@ -48,3 +48,13 @@ def course_runs(sessions, today):
         runs.append((singles[0], singles[-1]))
     return [CourseRun(first, last, first < today)
             for first, last in sorted(runs) if last >= today]
+
+
+def last_date(sessions):
+    """Return the last date any of these sessions meets (ignoring exceptions), or None."""
+    return max((s.last if isinstance(s, WeeklyRun) else s.on for s in sessions), default=None)
+
+
+def week_of(day):
+    """Return the Monday of the week a date is in."""
+    return day - datetime.timedelta(days=day.weekday())
