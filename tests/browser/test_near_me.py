@@ -95,3 +95,15 @@ def test_a_postcode_that_cannot_be_read_shows_the_error_pattern(live_server, sma
     check_page(page, f"{path} with an error")
     double_text(page)
     check_page(page, f"{path} with an error at 200%")
+
+
+@pytest.mark.parametrize("text_size", ["100%", "200%"])
+@pytest.mark.parametrize("path", ["/en/groups/stay-and-play-adswood", "/en/epec/being-a-parent-brinnington",
+                                  "/ar/groups/stay-and-play-brinnington", "/en/whats-on?week=2026-12-07",
+                                  "/en/epec/", "/ur/hubs/"])
+def test_cards_week_and_group_pages_pass_axe_at_360px(live_server, small_phone, path, text_size):
+    page = small_phone()
+    page.goto(f"{live_server}{path}")
+    if text_size == "200%":
+        double_text(page)
+    check_page(page, f"{path} at {text_size}")
