@@ -107,3 +107,32 @@ def test_cards_week_and_group_pages_pass_axe_at_360px(live_server, small_phone, 
     if text_size == "200%":
         double_text(page)
     check_page(page, f"{path} at {text_size}")
+
+
+@pytest.mark.parametrize("path", ["/en/", "/ur/groups/", "/ar/whats-on", "/en/groups/stay-and-play-adswood"])
+def test_the_header_takes_at_most_a_quarter_of_the_screen(live_server, small_phone, path):
+    page = small_phone(java_script_enabled=False)
+    page.goto(f"{live_server}{path}")
+    header = page.locator("header.site-header").bounding_box()
+    assert header["height"] <= 740 / 4, header
+    expect(page.locator(".main-nav a").first).not_to_be_visible()  # folded into the Menu
+    page.locator(".menu summary").click()  # a <details>: opens with no script
+    expect(page.locator(".main-nav a")).to_have_count(5)
+    for link in page.locator(".main-nav a, .languages a").all():
+        expect(link).to_be_visible()
+
+
+@pytest.mark.parametrize("text_size", ["100%", "200%"])
+@pytest.mark.parametrize("path, current", [("/en/groups/", "Groups"), ("/ur/whats-on", None),
+                                           ("/en/hubs/brinnington", "Family hubs")])
+def test_the_open_menu_marks_the_section_and_passes_axe(live_server, small_phone, path, current, text_size):
+    page = small_phone()
+    page.goto(f"{live_server}{path}")
+    if text_size == "200%":
+        double_text(page)
+    page.locator(".menu summary").click()
+    marked = page.locator(".main-nav a[aria-current]")
+    expect(marked).to_have_count(1)
+    if current:
+        expect(marked).to_have_text(current)
+    check_page(page, f"{path} with the menu open at {text_size}")
