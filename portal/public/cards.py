@@ -27,7 +27,7 @@ class ActivityCard:
     regular: object | None  # the weekly run to name ("Every Tuesday, ..."), or None
     next: object | None  # the next occurrence that goes ahead, or None
     venue: str  # the hub's title or the place's name
-    venue_is_english: bool  # a place's name comes from the English file
+    venue_is_english: bool  # a place's name, or a hub's not translated: English words
     runs: tuple  # a course's runs not yet finished (CourseRun), at most two
 
 
@@ -65,8 +65,9 @@ def card_facts(page):
     if not isinstance(page, Activity):
         return None
     if page.hub_id:
-        hub = snapshot().hub(current_language(), page.hub_id)
-        venue, english = (hub.title if hub else page.hub_id), False
+        lang = current_language()
+        hub = snapshot().hub(lang, page.hub_id)
+        venue, english = (hub.title, hub.lang != lang) if hub else (page.hub_id, True)
     else:
         venue, english = page.venue.name, True
     course = isinstance(page, Course)
