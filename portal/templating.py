@@ -69,6 +69,8 @@ def init_app(app):
             dt.astimezone(LONDON)),
         weekday=lambda index: get_day_names("wide", locale=get_locale())[index],
         english=in_english,
+        # A fact a translation may put into words (cost): English unless it did.
+        english_unless=lambda value, translated: escape(value) if translated else in_english(value),
         # Digits in groups (phone numbers) reverse in right-to-left text.
         ltr=lambda value: Markup('<span dir="ltr">%s</span>') % value,
         isodate=datetime.date.fromisoformat,

@@ -307,14 +307,17 @@ class _Build:
         )
 
     def _translation(self, rel, lang, item, original):
-        facts = sorted(set(item.meta) - set(schema.TRANSLATION) - {"draft"})
+        activity = isinstance(original, Activity)
+        allowed = schema.ACTIVITY_TRANSLATION if activity else schema.TRANSLATION
+        facts = sorted(set(item.meta) - set(allowed) - {"draft"})
         for name in facts:
             self.report(rel, item.lines.get((name,), 1),
-                        f"{name}: a translation carries only title, summary and "
-                        "translated; this fact comes from the English file", WARNING)
+                        f"{name}: a translation carries only title, summary, translated"
+                        f"{' and the cost and cancellation reasons' if activity else ''}; "
+                        "this fact comes from the English file", WARNING)
         try:
             values = schema.read_fields(
-                schema.TRANSLATION, {k: v for k, v in item.meta.items() if k not in facts},
+                allowed, {k: v for k, v in item.meta.items() if k not in facts},
                 item.lines, lambda line, message: None,
             )
         except ContentError as exc:
@@ -326,12 +329,33 @@ class _Build:
                         f"translated: the English page was updated on "
                         f"{original.updated}, after this translation "
                         f"({values['translated']})", WARNING, STALE)
+        words = self._translated_facts(rel, item, original, values) if activity else {}
         return replace(
             original, lang=lang, source=rel, title=values["title"],
             summary=values["summary"], translated=values["translated"],
             stale=stale, body_html=item.html or original.body_html,
-            body_text=item.text or original.body_text,
+            body_text=item.text or original.body_text, **words,
         )
+
+    def _translated_facts(self, rel, item, original, values):
+        """Return the cost and cancellation reasons a translation puts into words."""
+        words = {}
+        if values.get("cost") and original.cost:
+            words.update(cost=values["cost"], cost_translated=True)
+        reasons = {c.on: c.reason for c in values.get("cancelled", ())}
+        unknown = sorted(set(reasons) - {c.on for c in original.cancelled})
+        if unknown:
+            self.report(rel, item.lines.get(("cancelled",), 1),
+                        f"cancelled: {', '.join(map(str, unknown))} is not cancelled in the "
+                        "English file; a translation gives reasons, the dates come from English",
+                        WARNING)
+        if reasons:
+            words.update(
+                cancelled=tuple(replace(c, reason=reasons.get(c.on, c.reason))
+                                for c in original.cancelled),
+                reasons_translated=frozenset(reasons) - set(unknown),
+            )
+        return words
 
     def _check_localities(self, ids, lines):
         """Check the raw list, so an unknown team is reported beside any

@@ -77,6 +77,10 @@ class Activity(Page):
     cost: str | None = None
     sessions: tuple[Session, ...] = ()
     cancelled: tuple[Cancellation, ...] = field(default=())
+    # Set on translations: the cost is in the page's language, and the
+    # cancellations (by date) whose reason is.
+    cost_translated: bool = False
+    reasons_translated: frozenset = frozenset()
 
     @property
     def hub_id(self):

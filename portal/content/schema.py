@@ -206,6 +206,12 @@ TRANSLATION = {
     "summary": COMMON["summary"],
     "translated": Field(fields.date, required=True),
 }
+# A group's or course's translation may also put its cost and the reasons for
+# its cancellations into words (the dates stay the English file's).
+ACTIVITY_TRANSLATION = TRANSLATION | {
+    "cost": ACTIVITY["cost"],
+    "cancelled": ACTIVITY["cancelled"],
+}
 
 
 def line_of(lines, at):

@@ -41,6 +41,15 @@ class Team:
     # New referrals are overdue after this many working days uncontacted.
     target_working_days: int = TARGET_WORKING_DAYS
     deputy_email: str | None = None  # also told of each new referral
+    # The places it covers, as parents name them ("Reddish, Brinnington and
+    # the Heatons"): what the site says when it keeps to this team's area.
+    places: str | None = None
+    # The same in other languages, from places_<lang> lines ({lang: text}).
+    places_translated: tuple[tuple[str, str], ...] = ()
+
+    def places_in(self, lang):
+        """Return the places' names in ``lang``, else in English, else the team's name."""
+        return dict(self.places_translated).get(lang) or self.places or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +155,11 @@ def read_localities(path, text):
             if "target_working_days" in value else TARGET_WORKING_DAYS,
             deputy_email=fields.email(value["deputy_email"], f"{name}.deputy_email")
             if value.get("deputy_email") is not None else None,
+            places=fields.one_line(value["places"], f"{name}.places") if "places" in value else None,
+            places_translated=tuple(
+                (key.removeprefix("places_"), fields.one_line(text, f"{name}.{key}"))
+                for key, text in sorted(value.items()) if str(key).startswith("places_")
+            ),
         )
 
     teams = _field(data, lines, "teams", fields.listing, team)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..clock import utcnow
+from ..content import sections
 from ..content.sync import status as content_sync_status
 from ..content.web import snapshot
 from ..db.engine import db
@@ -81,15 +82,21 @@ def robots():
 
 @bp.get("/sitemap.xml")
 def sitemap():
+    """List every page, and each language's home, listings and what's on,
+    with its translations as hreflang alternates."""
     content = snapshot()
     default = content.default_language
     keys = sorted({(section, page_id) for (lang, section, page_id) in content.pages
                    if lang == default})
-    urls = [
-        {"section": section, "page_id": page_id,
-         "languages": list(content.translations(section, page_id)),
-         "updated": content.pages[(default, section, page_id)].updated}
-        for section, page_id in keys
-    ]
+    pages = [content.pages[(default, section, page_id)] for section, page_id in keys]
+    newest = {}
+    for page in pages:
+        newest[page.section] = max(newest.get(page.section, page.updated), page.updated)
+    everything = max(newest.values(), default=None)
+    urls = [("public.home", {}, everything), ("public.whats_on", {}, everything)] + [
+        ("public.section", {"section": section}, newest[section])
+        for section in sections.LISTED if section in newest
+    ] + [("public.page", {"section": page.section, "page_id": page.id}, page.updated)
+         for page in pages]
     body = render_template("ops/sitemap.xml", urls=urls, languages=content.site.languages)
     return Response(body, mimetype="application/xml")

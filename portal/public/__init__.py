@@ -16,4 +16,4 @@ class SlugConverter(BaseConverter):
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("slug", SlugConverter))
 bp.record_once(lambda state: page_cache.init_app(state.app))
 
-from . import calendars, page_cache, views  # noqa: E402,F401  (routes register on bp)
+from . import calendars, cards, links, page_cache, views  # noqa: E402,F401  (routes and globals register on bp)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 
 from ..content.fields import AGES
+from ..i18n.locale import current_language
 
 AGE_LABELS = {
     "pregnancy": _l("Pregnancy"),
@@ -13,22 +14,28 @@ AGE_LABELS = {
     "1-2": _l("1 to 2 years"),
     "2-3": _l("2 to 3 years"),
     "3-5": _l("3 to 5 years"),
+    "any": _l("Any age"),
 }
 
 
 class ListingFilters(Form):
-    """Filter a section by locality and age."""
+    """Filter a section by locality and age.
+
+    The locality defaults to the parent's remembered area (``locality``);
+    each is named by its places, which parents know, not by its team.
+    """
 
     locality = SelectField(_l("Area"), default="")
     age = SelectField(_l("Child's age"), default="")
 
-    def __init__(self, args, localities):
-        super().__init__(args)
+    def __init__(self, args, localities, locality=None):
+        super().__init__(args, locality=locality or "")
+        lang = current_language()
         self.locality.choices = [("", _l("All areas"))] + [
-            (team.id, team.name) for team in localities.teams
+            (team.id, team.places_in(lang)) for team in localities.teams
             if team.id != localities.triage
         ]
-        self.age.choices = [("", _l("Any age"))] + [(a, AGE_LABELS[a]) for a in AGES]
+        self.age.choices = [("", AGE_LABELS["any"])] + [(a, AGE_LABELS[a]) for a in AGES]
 
     def chosen(self, field):
         """Return the field's value if valid, else None (meaning 'any')."""
@@ -42,8 +49,8 @@ class WhatsOnFilters(ListingFilters):
     hub = SelectField(_l("Family hub"), default="")
     day = SelectField(_l("Day"), default="")
 
-    def __init__(self, args, localities, hubs):
-        super().__init__(args, localities)
+    def __init__(self, args, localities, hubs, locality=None):
+        super().__init__(args, localities, locality)
         self.hub.choices = [("", _l("Any place"))] + [(h.id, h.title) for h in hubs]
         # Day names from Babel's locale data, in the reader's language.
         names = get_day_names("wide", locale=get_locale())

@@ -2,7 +2,8 @@
 
 Rendering a page costs about a millisecond; a busy hour asks for the same
 few hundred pages again and again. A page is kept per content snapshot and
-full address (query included), for at most PAGE_CACHE_SECONDS: "open now"
+full address (query included), and the remembered area (a page that lists
+things shows the parent's area), for at most PAGE_CACHE_SECONDS: "open now"
 and "coming up" stay right to the minute, and an edited file makes a new
 snapshot, so it is never served stale. Only the body is kept, encoded once
 as the UTF-8 bytes that are sent: cookies and headers are made afresh for
@@ -17,6 +18,7 @@ from flask import current_app, make_response, request
 
 from ..content.web import snapshot
 from ..editors.preview import editing
+from .area import remembered_id
 
 # The cap counts the bytes of the encoded bodies. Characters would not do:
 # a page carrying Urdu, Bengali and Chinese in its language switcher is
@@ -75,7 +77,7 @@ def cached(view):
             response.headers["Cache-Control"] = "no-store"
             return response
         cache = current_app.extensions["page_cache"]
-        key = (snapshot().fingerprint, request.full_path)
+        key = (snapshot().fingerprint, request.full_path, remembered_id())
         body = cache.get(key)
         if body is None:
             body = view(*args, **kwargs).encode()

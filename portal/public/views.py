@@ -13,7 +13,9 @@ from ..content.web import snapshot
 from ..editors import preview
 from ..i18n.locale import current_language as _lang
 from ..timetable.occurrences import expand, next_occurrence
+from ..timetable.summary import last_date, week_of
 from . import bp
+from .area import area_for, keeps_to_area, remembered_locality
 from .filters import ListingFilters, WhatsOnFilters
 from .page_cache import cached
 
@@ -22,27 +24,29 @@ PAGE = url_rule(sections.BY_KEY)
 
 
 @bp.get("/")
+@keeps_to_area
 @cached
 def home():
     content = snapshot()
-    return render_template("public/home.html", hubs=content.section(_lang(), "hubs"),
+    locality = remembered_locality()
+    return render_template("public/home.html", area=area_for(locality),
+                           hubs=content.section(_lang(), "hubs", locality=locality),
                            updated=newest(content.section(_lang(), section)
                                           for section in sections.LISTED))
 
 
 @bp.get(f"/<{LISTED}:section>/")
+@keeps_to_area
 @cached
 def section(section):
     content = snapshot()
-    form = ListingFilters(request.args, content.localities)
-    pages = content.section(
-        _lang(), section,
-        locality=form.chosen(form.locality), age=form.chosen(form.age),
-    )
+    form = ListingFilters(request.args, content.localities, remembered_locality())
+    locality = form.chosen(form.locality)
+    pages = content.section(_lang(), section, locality=locality, age=form.chosen(form.age))
     return render_template(
         "public/section.html", section=section, name=sections.NAMES[section],
         intro=sections.BY_KEY[section].intro, pages=pages, form=form,
-        total=len(content.section(_lang(), section)),
+        area=area_for(locality), total=len(content.section(_lang(), section)),
         updated=newest([pages]),
     )
 
@@ -81,23 +85,47 @@ def page(section, page_id):
 
 
 @bp.get("/whats-on")
+@keeps_to_area
 @cached
 def whats_on():
     content = snapshot()
     hubs = content.section(_lang(), "hubs")
-    form = WhatsOnFilters(request.args, content.localities, hubs)
+    form = WhatsOnFilters(request.args, content.localities, hubs, remembered_locality())
     today = clock.today()
-    days = current_app.config["WHATS_ON_DAYS"]
+    week, weeks = chosen_week(content, _lang(), request.args.get("week"), today)
     entries = whats_on_entries(
-        content, _lang(), today, today + datetime.timedelta(days=days - 1),
+        content, _lang(), max(week, today), week + datetime.timedelta(days=6),
         locality=form.chosen(form.locality), age=form.chosen(form.age),
         hub=form.chosen(form.hub), weekday=form.chosen(form.day),
     )
     by_day = [(day, list(items)) for day, items in
               groupby(entries, key=lambda entry: entry[0].starts.date())]
     return render_template("public/whats_on.html", form=form, by_day=by_day,
-                           hubs={h.id: h for h in hubs}, days=days,
+                           area=area_for(form.chosen(form.locality)),
+                           hubs={h.id: h for h in hubs}, week=week, today=today,
+                           previous_week=week - ONE_WEEK if week > weeks[0] else None,
+                           next_week=week + ONE_WEEK if week < weeks[1] else None,
                            updated=newest([[activity for _, activity in entries]]))
+
+
+ONE_WEEK = datetime.timedelta(days=7)
+
+
+def chosen_week(content, lang, asked, today):
+    """Return the Monday of the week asked for (?week=2026-12-07, any day of it),
+    kept between this week and the last week in the timetable, and those two.
+
+    Anything unreadable is this week: a stale link still shows something useful.
+    """
+    first = week_of(today)
+    end = max((last_date(a.sessions) for a in content.activities(lang) if a.sessions),
+              default=None)
+    last = max(first, week_of(end)) if end else first
+    try:
+        week = week_of(datetime.date.fromisoformat(asked or ""))
+    except ValueError:
+        week = first
+    return min(max(week, first), last), (first, last)
 
 
 def newest(groups):

@@ -4,13 +4,13 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from wtforms import SearchField, SelectField
 
-from .. import postcodes
 from ..content.sections import NAMES as SECTION_NAMES
 from ..content.web import snapshot
 from ..extensions import limiter
 from ..i18n.locale import current_language
-from ..localities.routing import route
+from ..public.area import area_for, keeps_to_area, remembered_locality
 from ..public.filters import ListingFilters
+from . import postcode_query
 from .service import search_service
 
 bp = Blueprint("search", __name__, url_prefix="/<lang>")
@@ -24,8 +24,8 @@ class SearchFilters(ListingFilters):
     q = SearchField(_l("Search"))
     section = SelectField(_l("Type of service"), default="")
 
-    def __init__(self, args, localities):
-        super().__init__(args, localities)
+    def __init__(self, args, localities, locality=None):
+        super().__init__(args, localities, locality)
         self.section.choices = [("", _l("All types"))] + [
             (key, name) for key, name in SECTION_NAMES.items() if name
         ]
@@ -34,19 +34,17 @@ class SearchFilters(ListingFilters):
 @bp.get("/search")
 @limiter.shared_limit(lambda: current_app.config["SEARCH_RATE_LIMIT"], scope="search",
                       exempt_when=lambda: not request.args.get("q", "").strip())
+@keeps_to_area
 def search():
     content = snapshot()
     lang = current_language()
-    form = SearchFilters(request.args, content.localities)
+    form = SearchFilters(request.args, content.localities, remembered_locality())
     text = " ".join((form.q.data or "").split())[:MAX_QUERY]
     locality = form.chosen(form.locality)
-    rest, postcode = postcodes.find(text)
-    place = None
-    if postcode:
-        # "baby groups near SK5": the postcode becomes the area filter.
-        text, place = rest, route(content.localities, postcode)
-        if not place.outside_area and place.team.id != content.localities.triage:
-            locality = locality or place.team.id
+    asked = postcode_query.read(content.localities, text)
+    if asked.postcode:
+        # "baby groups near SK5": the postcode in the words beats the remembered area.
+        text, locality = asked.words, asked.locality
     try:
         page_number = max(1, min(int(request.args.get("page", 1)), 1000))
     except ValueError:
@@ -64,6 +62,6 @@ def search():
     return render_template(
         "search/search.html", form=form, query=text, results=results, hits=hits,
         page_number=page_number, per_page=current_app.config["SEARCH_PAGE_SIZE"],
-        place=place, postcode=postcode, locality=locality, popular=popular,
+        asked=asked, area=area_for(locality), popular=popular,
         section_names=SECTION_NAMES, index_ready=index is not None,
     )

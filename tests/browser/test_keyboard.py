@@ -32,6 +32,10 @@ def test_every_main_navigation_link_is_reachable_by_tab(phone):
     nav_links = phone.locator(".main-nav a")
     expected = nav_links.evaluate_all("links => links.map(link => link.href)")
     assert len(expected) == 5
+    # The sections fold into the Menu (issue 14): Tab to it and open it with Enter.
+    tab_until(phone, phone.locator(".menu summary"))
+    phone.keyboard.press("Enter")
+    expect(phone.locator(".menu")).to_have_attribute("open", "")
     reached = []
     for _ in range(MAX_TABS):
         phone.keyboard.press("Tab")
@@ -49,6 +53,9 @@ def test_whats_on_filter_submits_with_the_keyboard(phone, no_script_phone, scrip
     everything = page.locator(".sessions-list li").count()
     hub = page.locator("#hub")
     options = hub.locator("option").evaluate_all("options => options.map(o => o.value)")
+    # The filters fold into a <details> on what's on (issue 14): open it with the keyboard.
+    tab_until(page, page.locator(".filters-fold summary"))
+    page.keyboard.press("Enter")
     tab_until(page, hub)
     for _ in range(options.index("brinnington")):
         page.keyboard.press("ArrowDown")

@@ -101,7 +101,7 @@ def test_the_exit_is_on_screen_at_the_bottom_of_the_long_form(new_page, width, h
         assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, (width, position, box)
         expect(page.locator(".exit-button")).to_be_in_viewport()
     # Keyboard users reach it straight after the site's header, before any question.
-    page.locator(".main-nav a").last.focus()
+    page.locator(".header-search button").focus()  # the header's last control
     page.keyboard.press("Tab")
     expect(page.locator(".exit-button")).to_be_focused()
 

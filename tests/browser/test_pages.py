@@ -104,6 +104,8 @@ def test_usable_without_javascript(no_script_phone, path, status):
     visit(page, path, status)
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("main")).to_be_visible()
+    # The sections are in the Menu, a <details> that opens without a script (issue 14).
+    page.locator(".menu summary").click()
     nav_links = page.locator(".main-nav a")
     expect(nav_links).to_have_count(5)
     for link in nav_links.all():
@@ -117,6 +119,7 @@ def test_usable_without_javascript(no_script_phone, path, status):
 def test_the_layout_mirrors_for_right_to_left(phone, lang, starts_on, tmp_path_factory):
     """The main navigation starts on the right in Urdu and Arabic."""
     visit(phone, f"/{lang}/", 200)
+    phone.locator(".menu summary").click()
     width = phone.viewport_size["width"]
     first = phone.locator(".main-nav a").first.bounding_box()
     crumbs_or_title = phone.locator(".site-name").bounding_box()

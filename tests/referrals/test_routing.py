@@ -155,7 +155,7 @@ def test_route_is_pure(localities):
 BROKEN_LOCALITIES = [
     # (id, (old, new) in the shipped file, words expected in the message)
     ("team without email", ("    email: east.team@example.org\n", ""),
-     "localities.yml:58: teams[3].email: expected some text"),
+     "localities.yml:68: teams[3].email: expected some text"),
     ("email not an email", ("east.team@example.org", "east team"),
      "teams[3].email: expected an e-mail address, not 'east team'"),
     ("sector with a letter", ('- "SK2 5"', '- "SK2 5X"'),
@@ -163,7 +163,7 @@ BROKEN_LOCALITIES = [
     ("a place name as a postcode", ("      - SK6\n", "      - Marple\n"),
      "teams[3].postcodes[1]: 'MARPLE' is not a postcode district"),
     ("area not postcodes", ("area: [SK1,", "area: [Stockport,"),
-     "localities.yml:33: area[1]: 'STOCKPORT' is not a postcode district"),
+     "localities.yml:41: area[1]: 'STOCKPORT' is not a postcode district"),
     ("phone not a phone", ('"0161 496 0103"', '"call us"'),
      "teams[3].phone: expected a UK phone number"),
     ("two teams with one id", ("id: east", "id: north"),
@@ -171,7 +171,7 @@ BROKEN_LOCALITIES = [
     ("one district for two teams", ("      - SK6\n", "      - SK6\n      - SK5\n"),
      "SK5 is given to both 'north' and 'east'"),
     ("triage team missing", ("triage: triage\n", "triage: nobody\n"),
-     "localities.yml:32: triage: 'nobody' is not the id of a team"),
+     "localities.yml:40: triage: 'nobody' is not the id of a team"),
     ("teams missing", ("teams:", "teamz:"), "teams: this field is required"),
 ]
 

@@ -6,6 +6,9 @@ the top three. This table fails when ranking regresses.
 
 import pytest
 
+from portal import postcodes
+from portal.search import postcode_query
+
 RELEVANCE = [
     # typos
     ("en", "helth visiter", "health-visiting/your-health-visiting-team"),
@@ -79,12 +82,47 @@ RELEVANCE = [
 ]
 
 
-@pytest.mark.parametrize("lang, query, expected", RELEVANCE,
-                         ids=[f"{lang}:{query}" for lang, query, _ in RELEVANCE])
+# A postcode, sector or district in the words keeps to its team's area (as
+# the search page does), and place names parents know find their places.
+NEAR = [
+    ("en", "stay and play SK5 7AB", "groups/stay-and-play-brinnington"),
+    ("en", "stay and play SK7", "groups/stay-and-play-belmont"),
+    ("en", "baby clinic SK6", "groups/baby-clinic-bredbury"),
+    ("en", "baby clinic sk1 4aa", "groups/baby-clinic-brinnington"),  # one SK1 postcode is north's
+    ("en", "baby massage sk5", "groups/baby-massage-reddish"),
+    ("en", "epec SK3", "epec/being-a-parent-adswood"),
+    ("en", "family hub sk4", "hubs/brinnington"),
+    ("pl", "zabawa SK5", "groups/polish-stay-and-play"),
+    ("ur", "نیند SK5", "health-visiting/sleep"),
+    ("en", "hazel grove", "hubs/belmont"),
+    ("en", "marple", "epec/being-a-parent-marple-evening"),
+    ("en", "stay and play romiley", "groups/stay-and-play-romiley"),
+    ("en", "bredbury baby clinic", "groups/baby-clinic-bredbury"),
+    ("en", "cheadle", "hubs/belmont"),
+]
+
+
+def search_as_the_page_does(index, shipped, lang, query):
+    asked = postcode_query.read(shipped.localities, query)
+    return asked, index.search(asked.words, lang, synonyms=shipped.synonyms, locality=asked.locality)
+
+
+@pytest.mark.parametrize("lang, query, expected", RELEVANCE + NEAR,
+                         ids=[f"{lang}:{query}" for lang, query, _ in RELEVANCE + NEAR])
 def test_the_right_page_is_in_the_top_three(index, shipped, lang, query, expected):
-    results = index.search(query, lang, synonyms=shipped.synonyms)
+    _, results = search_as_the_page_does(index, shipped, lang, query)
     top = [f"{hit.section}/{hit.page_id}" for hit in results.hits[:3]]
     assert expected in top, top
+
+
+@pytest.mark.parametrize("lang, query", [(lang, query) for lang, query, _ in NEAR
+                                         if postcodes.find(query)[1]])
+def test_a_postcode_in_the_words_keeps_every_result_to_its_area(index, shipped, lang, query):
+    asked, results = search_as_the_page_does(index, shipped, lang, query)
+    assert asked.locality and results.hits
+    for hit in results.hits:
+        page = shipped.page(hit.lang, hit.section, hit.page_id)
+        assert page.serves(asked.locality), (hit.page_id, page.localities)
 
 
 def test_the_table_is_big_enough():

@@ -46,7 +46,8 @@ def test_did_you_mean_offers_a_known_word(pages):
 
 def test_a_postcode_becomes_the_area_filter(pages):
     html = pages.get("search.search", q="stay and play near SK5")
-    assert "North locality team" in text_of(html.select_one("main"))
+    # The area is named by its places (localities.yml), not by its team.
+    assert "Showing results for Reddish, Brinnington and the Heatons" in text_of(html.select_one("main"))
     found = results(html)
     assert found and all("reddish" in href or "brinnington" in href or "dads" in href or "polish" in href
                          for href in found[:4])
@@ -111,3 +112,11 @@ def test_an_edited_page_is_searchable_after_the_rebuild(make_app, content_dir, t
     page.write_text(page.read_text().replace("title: ", "title: Zebracrossing ", 1))
     html = client.get("/en/search?q=zebracrossing").get_data(as_text=True)
     assert "/en/groups/messy-play-reddish" in html
+
+
+def test_a_result_for_a_group_says_when_where_and_booking(pages):
+    html = pages.get("search.search", q="baby massage")
+    result = html.select_one(".results a[href='/en/groups/baby-massage-reddish']").find_parent("li")
+    labels = [text_of(dt) for dt in result.select(".card-facts dt")]
+    assert labels[:3] == ["When", "Where", "Ages"]
+    assert text_of(result.select_one(".booking")) in {"Drop in", "Book first"}
