@@ -35,7 +35,9 @@ def find(session, user, reference):
     """Return the referral if this person may see it, else None (another
     team's referral looks exactly like no referral)."""
     query = visible(user)
-    return None if query is None else session.scalar(query.where(Referral.reference == reference))
+    if query is None or "\x00" in reference:  # PostgreSQL refuses a NUL in any text
+        return None
+    return session.scalar(query.where(Referral.reference == reference))
 
 
 def find_typed(session, user, typed):
