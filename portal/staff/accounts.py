@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from ..audit.log import record
 from ..clock import utcnow
@@ -43,25 +43,55 @@ class SignIn:
 
 def sign_in(session, email, password):
     """Check an address and password; count and lock on failure. Commits,
-    with an audit entry. The answer never says which part was wrong."""
+    with an audit entry. The answer never says which part was wrong.
+
+    The attempt is counted in the database (one atomic UPDATE) before the
+    password is checked, so attempts arriving at once each see the others:
+    only the first MAX_FAILURES are checked against the hash, and the rest
+    are refused on the count alone, whatever password they carry."""
     user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     now = utcnow()
-    locked = user is not None and user.locked_until is not None and user.locked_until > now
-    good = check_password(user.password_hash if user else None, password)
-    if user is not None and good and not locked and not user.disabled:
+    if user is None:
+        check_password(None, password)  # takes as long as a real check
+        return _refused(now)
+    attempt = _count_attempt(session, user.id, now)
+    if attempt is None or attempt > MAX_FAILURES:
+        check_password(None, password)  # locked, disabled or over the limit
+        return _refused(now, session, user.id)
+    if check_password(user.password_hash, password):
         user.failed_logins, user.locked_until = 0, None
         record(session, "sign in", staff_id=user.id)
         session.commit()
         return SignIn(user, now)
-    if user is not None:
-        user.failed_logins += 1
-        locking = user.failed_logins >= MAX_FAILURES
-        if locking:
-            user.locked_until, user.failed_logins = now + LOCK, 0
-        # The account's id, never the address typed: an unknown address
-        # may be someone's personal one.
-        record(session, "sign in refused", staff_id=user.id,
-               detail=f"account locked for {LOCK_MINUTES} minutes" if locking else None)
+    locking = attempt >= MAX_FAILURES
+    if locking:
+        user.locked_until, user.failed_logins = now + LOCK, 0
+    return _refused(now, session, user.id,
+                    f"account locked for {LOCK_MINUTES} minutes" if locking else None)
+
+
+def _count_attempt(session, user_id, now):
+    """Count one attempt against an account that may sign in; return the
+    count, or None when it is locked or disabled. Commits. The account's
+    loaded attributes are brought up to date ("fetch"), so what the caller
+    then sets is written whatever it read before."""
+    count = session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == user_id, StaffUser.disabled.is_(False),
+               or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= now))
+        .values(failed_logins=StaffUser.failed_logins + 1)
+        .returning(StaffUser.failed_logins)
+        .execution_options(synchronize_session="fetch")
+    ).scalar()
+    session.commit()
+    return count
+
+
+def _refused(now, session=None, user_id=None, detail=None):
+    """Audit a refused sign-in (by the account's id, never the address typed:
+    an unknown address may be someone's personal one) and commit."""
+    if user_id is not None:
+        record(session, "sign in refused", staff_id=user_id, detail=detail)
         session.commit()
     log.warning("staff sign-in refused")  # no address, no e-mail: personal data
     return SignIn(None, now)
