@@ -9,6 +9,9 @@ from sqlalchemy.orm import sessionmaker
 from .sealed import keyring
 
 log = logging.getLogger(__name__)
+# SQLite's primary result codes for a file it cannot write: READONLY,
+# IOERR, FULL, CANTOPEN (extended codes carry them in the low byte).
+SQLITE_UNWRITABLE = {8, 10, 13, 14}
 
 
 def make_engine(url, keys=None):
@@ -47,6 +50,17 @@ def _engine(url):
         @event.listens_for(engine, "connect")
         def sqlite_no_autobegin(connection, record):
             connection.isolation_level = None
+
+        @event.listens_for(engine, "handle_error")
+        def sqlite_drop_unwritable(context):
+            # A connection opened while the disk was read-only (or full, or
+            # failing) stays read-only for good: SQLAlchemy does not count
+            # that as a disconnect, so it would go back to the pool and fail
+            # every referral until a restart. Treat it as one: the pool is
+            # emptied and the next connection is opened afresh.
+            code = getattr(context.original_exception, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF in SQLITE_UNWRITABLE:
+                context.is_disconnect = True
 
         return engine
     # A database that does not answer fails a request in seconds, not never.

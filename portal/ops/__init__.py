@@ -47,8 +47,8 @@ def healthz():
 
 
 def _database(localities):
-    """Whether the database answers, how the teams' e-mail is doing, and how
-    many new referrals are past their team's target."""
+    """Whether the database answers and can be written, how the teams' e-mail
+    is doing, and how many new referrals are past their team's target."""
     session = db()
     try:
         pending, oldest = session.execute(select(func.count(), func.min(Message.created_at))
@@ -57,15 +57,28 @@ def _database(localities):
                            .where(Message.status == "failed"))
         overdue = session.scalar(select(func.count()).select_from(Referral)
                                  .where(waiting.overdue_clause(localities, utcnow())))
-        session.rollback()
     except SQLAlchemyError as exc:
         session.rollback()
         log.warning("healthz: the database did not answer (%s)", type(exc).__name__)
         return {"reachable": False}
     waited = (utcnow() - oldest).total_seconds() // 60 if oldest else 0
-    return {"reachable": True,
+    return {"reachable": True, "writable": _writable(session),
             "outbox": {"pending": pending, "oldest_pending_minutes": int(waited), "failed": failed},
             "referrals": {"overdue": overdue}}
+
+
+def _writable(session):
+    """Write an outbox row, as a referral does, and roll it back: a database
+    that answers reads may still refuse writes (a read-only or full disk)."""
+    try:
+        session.add(Message(recipient="healthz@example.org", subject="healthz", body=""))
+        session.flush()
+        return True
+    except SQLAlchemyError as exc:
+        log.warning("healthz: the database refused a write (%s)", type(exc).__name__)
+        return False
+    finally:
+        session.rollback()
 
 
 @bp.get("/robots.txt")
