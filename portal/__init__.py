@@ -51,9 +51,9 @@ def create_app(config=None):
     from .public import bp as public_bp
     from .referrals.views import bp as referrals_bp
     from .search.views import bp as search_bp
-    from .staff.accounts import login_manager
+    from .staff import accounts
     from .staff.views import bp as staff_bp
-    login_manager.init_app(app)
+    accounts.init_app(app)
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(referrals_bp)

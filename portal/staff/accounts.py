@@ -1,4 +1,5 @@
-"""Staff sign-in: the lock-out rule, idle expiry, and who is signed in.
+"""Staff sign-in: the lock-out rule, idle expiry, session ends, and who is
+signed in.
 
 Plain functions over a database session, so a test can call them without
 a request; the views only turn their answers into pages and redirects.
@@ -8,7 +9,8 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from flask_login import LoginManager
+from flask import session as cookie
+from flask_login import LoginManager, current_user
 from sqlalchemy import or_, select, update
 
 from ..audit.log import record
@@ -24,15 +26,62 @@ LOCK = datetime.timedelta(minutes=LOCK_MINUTES)
 WRONG = (f"The email address or password is not right, or the account is locked. "
          f"Try again in {LOCK_MINUTES} minutes, or ask an administrator.")
 
+# What the staff session cookie carries besides Flask-Login's account id.
+GENERATION, SINCE, SEEN = "staff_generation", "staff_since", "staff_seen"
+
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
 login_manager.login_message = None
 
 
+def init_app(app):
+    """Sign-in for the staff area. Templates get ``current_user`` as Flask-Login's
+    lazy proxy, not the account Flask-Login's own context processor would
+    load for every page: a public page, rendered for someone who also has a
+    staff session, must not ask the database (which may be down) who they are."""
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
+
+
 @login_manager.user_loader
 def load_user(user_id):
+    """The signed-in account, if the session is still one of its current
+    ones: a session (or a copy of its cookie) from before the account's last
+    sign-out, new password or "sign out everywhere" is nobody's."""
     user = db().get(StaffUser, int(user_id))
-    return user if user is not None and not user.disabled else None
+    if user is None or user.disabled or cookie.get(GENERATION) != user.session_generation:
+        return None
+    return user
+
+
+def begin_session(user, at):
+    """Write what the session cookie carries at sign-in: the account's
+    current session generation, and when it was signed in."""
+    cookie[GENERATION] = user.session_generation
+    cookie[SINCE] = cookie[SEEN] = at.timestamp()
+
+
+def every_account(session):
+    """Every staff account, by e-mail address, with an audit entry for the
+    person looking."""
+    record(session, "view accounts")
+    session.commit()
+    return session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
+
+
+def end_sessions(session, user_id):
+    """End every session of an account, on every device (a copied cookie
+    too), when the caller commits."""
+    session.execute(update(StaffUser).where(StaffUser.id == user_id)
+                    .values(session_generation=StaffUser.session_generation + 1))
+
+
+def signed_out_everywhere(session, user, action, detail=None):
+    """End every session of ``user`` for the person signed in (the account
+    itself, or an administrator), audited, and commit."""
+    end_sessions(session, user.id)
+    record(session, action, detail=detail)
+    session.commit()
 
 
 @dataclass(frozen=True)
@@ -101,6 +150,13 @@ def idle_too_long(seen, idle_minutes, now=None):
     """True when the last request (a UTC timestamp) was over ``idle_minutes`` ago."""
     now = (now or utcnow()).timestamp()
     return bool(seen) and now - seen > idle_minutes * 60
+
+
+def too_old(since, hours, now=None):
+    """True when a session signed in at ``since`` (a UTC timestamp, None for
+    a session from before it was recorded) has lasted over ``hours``, however
+    busy it was: a stolen cookie used every few minutes still expires."""
+    return not since or (now or utcnow()).timestamp() - since > hours * 3600
 
 
 def signed_out(session, user, action):
