@@ -25,7 +25,7 @@ from ..content.web import snapshot
 from ..db.engine import db
 from ..editors.corner import bp as editors_corner_bp
 from ..extensions import limiter
-from ..outbox.delivery import try_now
+from ..outbox.delivery import deliver_soon
 from ..referrals import safe_contact
 from . import actions, waiting
 from . import inbox as inboxes
@@ -209,7 +209,7 @@ def move(reference):
     content = snapshot()
     message_id = actions.move(db(), current_user, found, content.localities.team(form.team.data),
                               form.reason.data, content.default_language)
-    try_now(message_id)
+    deliver_soon([message_id])
     return redirect(url_for("staff.referral", reference=found.reference))
 
 
