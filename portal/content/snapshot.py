@@ -1,7 +1,7 @@
 """An immutable view of all the content at one moment."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .pages import Activity, Hub
@@ -24,6 +24,9 @@ class Snapshot:
     files: int
     loaded_at: datetime.datetime
     fingerprint: str  # changes whenever any content file changes
+    # {(lang, section, id): source path} of pages whose file now has an
+    # error and whose last good version is served instead (loader.py).
+    kept: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def default_language(self):
@@ -91,6 +94,10 @@ class Snapshot:
         total = sum(1 for (lang, _, _) in self.pages if lang == self.default_language)
         return {lang: (total - len(self.untranslated(lang)), total)
                 for lang in self.site.languages if lang != self.default_language}
+
+    def problems_for(self, path):
+        """Return the problems of one file (its path in the content folder)."""
+        return tuple(p for p in self.problems if p.path == path)
 
     @property
     def errors(self):

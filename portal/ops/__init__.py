@@ -38,6 +38,8 @@ def healthz():
             "pages": len(content.pages),
             "errors": len(content.errors),
             "warnings": len(content.warnings),
+            # Pages served from their last good version: their file has an error.
+            "kept_last_good": len(content.kept),
             **content_sync_status(current_app.config["CONTENT_DIR"],
                                   current_app.config["INSTANCE_DIR"]),
         },
