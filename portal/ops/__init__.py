@@ -13,6 +13,7 @@ from ..db.engine import db
 from ..extensions import limiter
 from ..outbox.models import Message
 from ..referrals.models import Referral
+from ..search.service import search_service
 from ..staff import waiting
 from .backends import rate_limit_storage
 
@@ -45,6 +46,7 @@ def healthz():
         },
         database=_database(content.localities),
         rate_limits=rate_limit_storage(limiter, current_app.config["RATELIMIT_STORAGE_URI"]),
+        search=search_service().health(),
     ), 200, {"Cache-Control": "no-store"}
 
 
