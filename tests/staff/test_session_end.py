@@ -96,10 +96,15 @@ def test_an_administrator_signs_an_account_out_everywhere(make_app, database_url
     worker = sign_in_with_token(WORKER)
     thief = copy_of(app, worker)
     admin = sign_in_with_token("admin@example.org")
+    with app.extensions["db"]() as db:
+        editor = db.scalar(select(StaffUser).where(StaffUser.email == "editor@example.org"))
+        editor.locked_until = utcnow() + datetime.timedelta(minutes=10)
+        db.commit()
     page = admin.get("/staff/accounts")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert WORKER in html and "Sign out everywhere" in html
+    assert html.count("Locked after wrong passwords") == 1 and html.count("Active") >= 5
     target = f"/staff/accounts/{account_id(app, WORKER)}/sign-out"
     assert admin.post(target).status_code == 400  # no CSRF token: refused
     assert worker.get("/staff/").status_code == 200
