@@ -75,6 +75,12 @@ class Config:
         self.SEARCH_RATE_LIMIT = os.environ.get("PORTAL_SEARCH_RATE_LIMIT") or "60 per minute"
         # Seconds the family waits for the mail server before the e-mail is
         # left queued for `flask outbox deliver`.
+        # Seconds any call to PostgreSQL may take before the request fails
+        # (statement, connect, pool wait and a hung server alike).
+        self.DATABASE_TIMEOUT = float(os.environ.get("PORTAL_DATABASE_TIMEOUT") or 5)
+        # Staff are signed out this long after signing in, however busy the
+        # session, so a copied cookie cannot be used for ever.
+        self.STAFF_SESSION_HOURS = int(os.environ.get("PORTAL_STAFF_SESSION_HOURS") or 12)
         self.DELIVERY_TIMEOUT = float(os.environ.get("PORTAL_DELIVERY_TIMEOUT") or 5)
         # The Open Referral address field "state_province", which the UK
         # profile requires: in the UK, the nation the service is in.

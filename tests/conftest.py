@@ -14,6 +14,15 @@ from portal.config import TestConfig
 from tests.support.content import SHIPPED_CONTENT, save_parsed, shipped
 
 
+@pytest.fixture(autouse=True)
+def no_email_attempt_outlives_its_test():
+    """The e-mails' first attempts run after the response, in background
+    threads: each test's are over before the next test's database exists."""
+    yield
+    from portal.outbox.delivery import background
+    assert background.settle(60), "an immediate e-mail attempt is still running"
+
+
 @pytest.fixture(scope="session")
 def parsed_content(tmp_path_factory):
     """The shipped content's parsed files, written once per run."""

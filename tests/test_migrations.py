@@ -8,7 +8,7 @@ from portal.db.engine import make_engine
 from portal.db.migrate import downgrade, upgrade
 from portal.outbox.models import Message
 from portal.referrals.models import Referral
-from portal.staff.models import ReferralEvent
+from portal.staff.models import ReferralEvent, StaffUser
 
 # A referral with a note by a member of staff and its team e-mail, as the
 # 0002 schema stored them (the e-mail and the note hang off the referral).
@@ -53,6 +53,7 @@ def check_everything_is_there(url):
             event = db.get(ReferralEvent, 1)
             assert (event.text, event.staff_id) == ('Phoned "twice"', 7)  # not cascaded away or nulled
             assert db.get(Message, 1).referral_id == 1
+            assert db.get(StaffUser, 7).session_generation == 0  # 0006: signed-in sessions count from 0
     finally:
         engine.dispose()
 

@@ -3,6 +3,10 @@
 import os
 import threading
 
+import pytest
+
+from portal.content.problems import KEPT
+
 
 def test_edited_added_and_deleted_files_are_noticed(make_app, content_dir):
     client = make_app(content=content_dir).test_client()
@@ -25,11 +29,49 @@ def test_a_broken_edit_leaves_the_rest_of_the_site_up(make_app, content_dir, cap
     client = make_app(content=content_dir).test_client()
     group = content_dir / "en/groups/messy-play-reddish.md"
     group.write_text(group.read_text().replace("booking:", "booking: [", 1))
-    assert client.get("/en/groups/messy-play-reddish").status_code == 404
+    # The broken page itself stays up in its last good version (below).
+    assert client.get("/en/groups/messy-play-reddish").status_code == 200
     assert client.get("/en/groups/stay-and-play-reddish").status_code == 200
     assert any("en/groups/messy-play-reddish.md:" in r.getMessage() and "in brackets is not closed" in r.getMessage()
                for r in caplog.records)
     assert client.get("/healthz").get_json()["content"]["errors"] == 1
+
+
+@pytest.mark.parametrize("how", ["invalid YAML", "half-written", "a bad field"])
+def test_a_page_saved_broken_keeps_its_last_good_version_while_the_problem_is_reported(
+        make_app, content_dir, caplog, how):
+    app = make_app(content=content_dir)
+    client = app.test_client()
+    hub = content_dir / "en/hubs/reddish.md"
+    good = hub.read_text()
+    hub.write_text(good.replace("title: ", "title: Renamed ", 1))
+    assert b"Renamed" in client.get("/en/hubs/reddish").data
+    renamed = hub.read_text()
+    broken = {"invalid YAML": renamed.replace("title: ", "title: [", 1),
+              "half-written": renamed[:len(renamed) // 3],
+              "a bad field": renamed.replace("title: Renamed ", "title: \n", 1)}[how]
+    hub.write_text(broken)
+    page = client.get("/en/hubs/reddish")
+    assert page.status_code == 200 and b"Renamed" in page.data  # the last good version
+    assert client.get("/pl/hubs/reddish").status_code == 200  # and its translation
+    health = client.get("/healthz").get_json()["content"]
+    assert health["errors"] >= 1 and health["kept_last_good"] >= 1
+    content = app.extensions["content"].snapshot
+    assert content.kept[("en", "hubs", "reddish")] == "en/hubs/reddish.md"
+    kinds = [(p.severity, p.kind) for p in content.problems_for("en/hubs/reddish.md")]
+    assert ("error", "") in kinds and ("warning", KEPT) in kinds
+    assert any("en/hubs/reddish.md:" in r.getMessage() and "last good version" in r.getMessage()
+               for r in caplog.records)
+    assert app.extensions["content"].loader.last_good("en/hubs/reddish.md")[("en", "hubs", "reddish")].title \
+        .startswith("Renamed")
+    # Fixed: the new version, and no problem left.
+    hub.write_text(good)
+    page = client.get("/en/hubs/reddish")
+    assert page.status_code == 200 and b"Renamed" not in page.data
+    assert client.get("/healthz").get_json()["content"]["kept_last_good"] == 0
+    # Deleted (not broken): gone, as before.
+    hub.unlink()
+    assert client.get("/en/hubs/reddish").status_code == 404
 
 
 def test_changes_wait_for_the_poll_interval(make_app, content_dir):

@@ -15,13 +15,15 @@ from types import MappingProxyType
 from .. import clock
 from . import frontmatter, markdown_render, schema
 from .pages import Activity
-from .problems import ERROR, REVIEW, STALE, WARNING, ContentError, Gatherer, Problem, gather
+from .problems import ERROR, KEPT, REVIEW, STALE, WARNING, ContentError, Gatherer, Problem, gather
 from .sections import BY_KEY as SECTIONS
 from .site import read_localities, read_site, read_synonyms
 from .snapshot import Snapshot
 
 PAGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SITE_FILES = ("site.yml", "localities.yml", "synonyms.yml")
+KEPT_MESSAGE = ("the last good version of this page is still being served; "
+                "readers will see the change once the error is fixed")
 
 
 class ContentConfigError(RuntimeError):
@@ -70,6 +72,7 @@ class ContentLoader:
         self.root = Path(root)
         self._cache = {}
         self._site_files = None  # the last good (site, localities, synonyms)
+        self._last_good = {}  # source path -> {key: page} last loaded from it
 
     def save_cache(self, path):
         """Keep the parsed files on disk, for the next process to start warm."""
@@ -106,6 +109,7 @@ class ContentLoader:
         self._cache = {k: v for k, v in self._cache.items() if k in parsed}
         build = _Build(site, localities, today, problems)
         pages, drafts = build.pages(parsed)
+        kept = self._keep_last_good(pages, stamps, problems)
         problems.sort()
         return Snapshot(
             site=site,
@@ -119,7 +123,35 @@ class ContentLoader:
                 [(os.path.relpath(p, self.root), m, n) for p, m, n in stamps]
             ).encode()).hexdigest(),
             loaded_at=clock.utcnow(),
+            kept=MappingProxyType(kept),
         )
+
+    def last_good(self, path):
+        """Return {(lang, section, id): page} last loaded without an error
+        from ``path`` (relative to the content folder), or {}."""
+        return dict(self._last_good.get(path, {}))
+
+    def _keep_last_good(self, pages, stamps, problems):
+        """Serve the last good version of each page whose file now has an
+        error (saved half-written, invalid YAML, a bad field) instead of
+        dropping it; a file deleted, or made a draft, goes as before. Adds a
+        warning per file kept and returns {key: path} of the pages kept."""
+        present = {os.path.relpath(p, self.root).replace(os.sep, "/") for p, _, _ in stamps}
+        broken = {p.path for p in problems if p.is_error}
+        kept = {}
+        for path, old_pages in self._last_good.items():
+            if path not in present or path not in broken:
+                continue
+            missing = {key: page for key, page in old_pages.items() if key not in pages}
+            if missing:
+                pages.update(missing)
+                kept.update(dict.fromkeys(missing, path))
+                problems.append(Problem(path, 1, KEPT_MESSAGE, WARNING, KEPT))
+        fresh = {}
+        for key, page in pages.items():
+            fresh.setdefault(page.source, {})[key] = page
+        self._last_good = fresh
+        return kept
 
     def _load_site_files(self, problems):
         readers = (read_site, read_localities, read_synonyms)

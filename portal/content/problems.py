@@ -7,6 +7,7 @@ WARNING = "warning"
 # What kind of warning, so the editors' corner can group them.
 STALE = "stale translation"
 REVIEW = "review date passed"
+KEPT = "last good version served"  # the file has an error; its page stays up
 
 
 @dataclass(frozen=True, slots=True, order=True)

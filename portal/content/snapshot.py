@@ -26,6 +26,9 @@ class Snapshot:
     fingerprint: str  # changes whenever any content file changes
     # Pages marked draft: true, keyed as pages are: only editors see them.
     drafts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # {(lang, section, id): source path} of pages whose file now has an
+    # error and whose last good version is served instead (loader.py).
+    kept: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def default_language(self):

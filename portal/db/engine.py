@@ -6,23 +6,30 @@ from flask import current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
+from .deadline import bound
 from .sealed import keyring
 
 log = logging.getLogger(__name__)
+# SQLite's primary result codes for a file it cannot write: READONLY,
+# IOERR, FULL, CANTOPEN (extended codes carry them in the low byte).
+SQLITE_UNWRITABLE = {8, 10, 13, 14}
 
 
-def make_engine(url, keys=None):
+def make_engine(url, keys=None, timeout=None):
     """Return an engine; SQLite gets WAL, a busy timeout and foreign keys.
 
     hide_parameters: an error's log line must never carry a family's answers.
     ``keys`` (PORTAL_DATA_KEYS) seal the personal columns: see sealed.py.
+    ``timeout`` (seconds, PostgreSQL) bounds every call to the server, so a
+    server that hangs fails a request instead of holding it; None (the
+    migrations) waits as long as a statement takes.
     """
-    engine = _engine(url)
+    engine = _engine(url, timeout)
     engine.dialect.portal_keyring = keyring(keys)
     return engine
 
 
-def _engine(url):
+def _engine(url, timeout):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
@@ -48,17 +55,51 @@ def _engine(url):
         def sqlite_no_autobegin(connection, record):
             connection.isolation_level = None
 
+        @event.listens_for(engine, "handle_error")
+        def sqlite_drop_unwritable(context):
+            # A connection opened while the disk was read-only (or full, or
+            # failing) stays read-only for good: SQLAlchemy does not count
+            # that as a disconnect, so it would go back to the pool and fail
+            # every referral until a restart. Treat it as one: the pool is
+            # emptied and the next connection is opened afresh.
+            code = getattr(context.original_exception, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF in SQLITE_UNWRITABLE:
+                context.is_disconnect = True
+
         return engine
-    # A database that does not answer fails a request in seconds, not never.
-    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                         hide_parameters=True, connect_args=connect_args)
+    bounded = url.startswith("postgresql") and timeout is not None
+    # A request that finds the server hung spends half its time on the call
+    # that hangs (or the wait for a free connection), and half on the one
+    # new connection the pool then tries: it fails within ``timeout``.
+    half = timeout / 2 if bounded else None
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                           hide_parameters=True, connect_args=_connect_args(url, half),
+                           **({"pool_timeout": half} if bounded else {}))
+    if bounded:
+        bound(engine.dialect, half)
+    return engine
+
+
+def _connect_args(url, seconds):
+    """libpq's own limits: the server cancels a statement itself, and the
+    kernel gives up on a peer that stopped acknowledging or answering
+    keepalives. The watchdog (deadline.py) covers a server that hangs
+    while its kernel still answers."""
+    if not url.startswith("postgresql"):
+        return {}
+    if seconds is None:
+        return {"connect_timeout": 5}
+    return {"connect_timeout": max(2, int(seconds)),  # libpq's least
+            "options": f"-c statement_timeout={max(500, int(seconds * 1000) - 500)}",
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 2,
+            "keepalives_count": 3, "tcp_user_timeout": int(seconds * 1000)}
 
 
 def init_app(app):
     if app.config["ENV_NAME"] == "production" and not app.config["DATA_KEYS"]:
         log.warning("PORTAL_DATA_KEYS is not set: families' details are stored unencrypted")
-    engine = make_engine(app.config["DATABASE_URL"], app.config["DATA_KEYS"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["DATA_KEYS"],
+                         app.config["DATABASE_TIMEOUT"])
     app.extensions["db"] = sessionmaker(engine, expire_on_commit=False)
 
     @app.teardown_appcontext

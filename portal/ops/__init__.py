@@ -14,6 +14,7 @@ from ..db.engine import db
 from ..extensions import limiter
 from ..outbox.models import Message
 from ..referrals.models import Referral
+from ..search.service import search_service
 from ..site_url import external_url
 from ..staff import waiting
 from .backends import rate_limit_storage
@@ -41,6 +42,8 @@ def healthz():
             "pages": len(content.pages),
             "errors": len(content.errors),
             "warnings": len(content.warnings),
+            # Pages served from their last good version: their file has an error.
+            "kept_last_good": len(content.kept),
             **content_sync_status(current_app.config["CONTENT_DIR"],
                                   current_app.config["INSTANCE_DIR"]),
         },
@@ -48,12 +51,13 @@ def healthz():
         rate_limits=rate_limit_storage(limiter, current_app.config["RATELIMIT_STORAGE_URI"]),
         # This worker's own: each worker keeps its own cache.
         page_cache=current_app.extensions["page_cache"].stats(),
+        search=search_service().health(),
     ), 200, {"Cache-Control": "no-store"}
 
 
 def _database(localities):
-    """Whether the database answers, how the teams' e-mail is doing, and how
-    many new referrals are past their team's target."""
+    """Whether the database answers and can be written, how the teams' e-mail
+    is doing, and how many new referrals are past their team's target."""
     session = db()
     try:
         pending, oldest = session.execute(select(func.count(), func.min(Message.created_at))
@@ -62,15 +66,28 @@ def _database(localities):
                            .where(Message.status == "failed"))
         overdue = session.scalar(select(func.count()).select_from(Referral)
                                  .where(waiting.overdue_clause(localities, utcnow())))
-        session.rollback()
     except SQLAlchemyError as exc:
         session.rollback()
         log.warning("healthz: the database did not answer (%s)", type(exc).__name__)
         return {"reachable": False}
     waited = (utcnow() - oldest).total_seconds() // 60 if oldest else 0
-    return {"reachable": True,
+    return {"reachable": True, "writable": _writable(session),
             "outbox": {"pending": pending, "oldest_pending_minutes": int(waited), "failed": failed},
             "referrals": {"overdue": overdue}}
+
+
+def _writable(session):
+    """Write an outbox row, as a referral does, and roll it back: a database
+    that answers reads may still refuse writes (a read-only or full disk)."""
+    try:
+        session.add(Message(recipient="healthz@example.org", subject="healthz", body=""))
+        session.flush()
+        return True
+    except SQLAlchemyError as exc:
+        log.warning("healthz: the database refused a write (%s)", type(exc).__name__)
+        return False
+    finally:
+        session.rollback()
 
 
 @bp.get("/robots.txt")

@@ -17,6 +17,8 @@ import logging
 import os
 import secrets
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -159,12 +161,62 @@ def deliver(sessions, mailer, sender, domain, limit=50, only=None, now=None):
 
 
 def try_now(message_id):
-    """Try one message once, now, within the request; a failure leaves it
-    queued for ``flask outbox deliver``. Never raises: whoever asked (a
-    family, a member of staff) has already been told it is done."""
+    """Try one message once, now; a failure leaves it queued for ``flask
+    outbox deliver``. Never raises: whoever asked (a family, a member of
+    staff) has already been told it is done."""
     config = current_app.config
     try:
         deliver(session_factory(), mailer_for(config), config["MAIL_FROM"], config["MAIL_DOMAIN"],
                 only=message_id)
     except Exception:
         log.exception("immediate delivery failed; the message stays in the outbox")
+
+
+class Background:
+    """A few threads per process that make the first attempt at committed
+    messages after the response has gone: a mail server that stalls holds
+    one of these (for DELIVERY_TIMEOUT at most), never the family's answer
+    or a web worker's thread. At most ``slots`` attempts wait or run at
+    once; past that a message is left to ``flask outbox deliver``, as one
+    whose attempt failed would be, so nothing is lost and nothing piles up."""
+
+    def __init__(self, threads=2, slots=16):
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox")
+        self._slots = threading.BoundedSemaphore(slots)
+        self._idle = threading.Condition()
+        self._running = 0
+
+    def submit(self, app, message_id):
+        if not self._slots.acquire(blocking=False):
+            log.warning("outbox message %d left for `outbox deliver`: immediate attempts are busy",
+                        message_id)
+            return
+        with self._idle:
+            self._running += 1
+        self._pool.submit(self._attempt, app, message_id)
+
+    def _attempt(self, app, message_id):
+        try:
+            with app.app_context():
+                try_now(message_id)
+        finally:
+            self._slots.release()
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def settle(self, seconds=30):
+        """Wait until no attempt waits or runs (tests, and a clean stop)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, seconds)
+
+
+background = Background()
+
+
+def deliver_soon(message_ids):
+    """Queue a first attempt at each committed message, after the response;
+    costs the request microseconds. Never raises."""
+    app = current_app._get_current_object()
+    for message_id in message_ids:
+        background.submit(app, message_id)

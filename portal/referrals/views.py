@@ -12,7 +12,7 @@ from ..extensions import csrf, limiter
 from ..forms.timeouts import TIMED_OUT, keeps_answers
 from ..i18n.locale import current_language, language_name
 from ..localities.routing import route
-from ..outbox.delivery import try_now
+from ..outbox.delivery import deliver_soon
 from . import drafts
 from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusLookupForm
 from .models import STATUSES
@@ -140,8 +140,7 @@ def send():
     # answer of the family's is ever in a cookie.
     cookie["done"] = {"referral": referral.id, "team": destination.team.id,
                       "outside": destination.outside_area}
-    for message in referral.messages:
-        try_now(message.id)
+    deliver_soon([message.id for message in referral.messages])
     return redirect(url_for(".done"))
 
 

@@ -83,14 +83,17 @@ def rebuild(content_dir, search_dir, snapshot=None, force=False):
         return folder
 
 
-def rebuild_in_background(content_dir, search_dir):
-    """Start a builder process and return at once (it waits for the lock itself)."""
+def rebuild_in_background(content_dir, search_dir, force=False):
+    """Start a builder process and return at once (it waits for the lock itself).
+    ``force`` builds afresh even if the current generation matches the content
+    (it is damaged)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "portal.search.builder", str(content_dir), str(search_dir)],
+        [sys.executable, "-m", "portal.search.builder", str(content_dir), str(search_dir)]
+        + ["--force"] * force,
         stdin=subprocess.DEVNULL, start_new_session=True,
     )
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    rebuild(sys.argv[1], sys.argv[2])
+    rebuild(sys.argv[1], sys.argv[2], force="--force" in sys.argv[3:])

@@ -11,6 +11,8 @@ every worker to have moved to the new one.
 """
 
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 import time
@@ -19,6 +21,7 @@ from pathlib import Path
 
 GRACE_SECONDS = 600
 FINGERPRINT = "fingerprint"
+CHECKSUMS = "checksums.json"  # each file's size and sha256, written at publish
 
 
 class Generations:
@@ -52,8 +55,9 @@ class Generations:
         return folder
 
     def publish(self, folder, fingerprint):
-        """Point ``current`` at a finished generation, atomically."""
+        """Seal a finished generation and point ``current`` at it, atomically."""
         (folder / FINGERPRINT).write_text(fingerprint)
+        (folder / CHECKSUMS).write_text(json.dumps(_checksums(folder)))
         previous = self.current()
         link = self.root / f".current-{os.getpid()}"
         if link.is_symlink():
@@ -62,6 +66,13 @@ class Generations:
         os.replace(link, self.pointer)  # rename(2): readers see old or new, never none
         if previous and previous.exists():
             os.utime(previous)  # its grace period starts now
+
+    def others(self):
+        """Every other generation still on disk, newest first (fallbacks)."""
+        current = self.current()
+        return sorted((folder for folder in self.root.glob("gen-*")
+                       if not (current and folder.name == current.name)),
+                      key=lambda folder: folder.name, reverse=True)
 
     def discard_old(self, grace=GRACE_SECONDS, now=None):
         """Remove generations replaced more than ``grace`` seconds ago."""
@@ -87,3 +98,33 @@ class Generations:
                 yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _checksums(folder):
+    return {item.name: [item.stat().st_size, hashlib.sha256(item.read_bytes()).hexdigest()]
+            for item in sorted(folder.iterdir())
+            if item.is_file() and item.name not in (FINGERPRINT, CHECKSUMS)}
+
+
+def damage(folder, quick=False):
+    """Return what is wrong with a generation's files (missing, truncated or
+    changed since it was published), or None when they are whole. Checked
+    before a generation is opened: Whoosh maps its files into memory, and
+    reading past the end of a truncated one kills the process (SIGBUS).
+    ``quick`` compares sizes only (a few stat calls, for every search)."""
+    try:
+        sealed = json.loads((folder / CHECKSUMS).read_text())
+    except FileNotFoundError:
+        return f"{folder.name}: not sealed (no {CHECKSUMS}), or deleted"
+    except ValueError:
+        return f"{folder.name}: {CHECKSUMS} is unreadable"
+    for name, (size, digest) in sealed.items():
+        item = folder / name
+        try:
+            if item.stat().st_size != size:
+                return f"{folder.name}: {name} is {item.stat().st_size} bytes, not {size}"
+            if not quick and hashlib.sha256(item.read_bytes()).hexdigest() != digest:
+                return f"{folder.name}: {name} has changed since it was built"
+        except FileNotFoundError:
+            return f"{folder.name}: {name} is missing"
+    return None

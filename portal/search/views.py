@@ -49,14 +49,22 @@ def search():
         page_number = max(1, min(int(request.args.get("page", 1)), 1000))
     except ValueError:
         page_number = 1
-    results, index = None, search_service().index()
-    if text and index is not None:
-        results = index.search(
-            text, lang, synonyms=content.synonyms, section=form.chosen(form.section),
-            locality=locality, age=form.chosen(form.age), page=page_number,
-            per_page=current_app.config["SEARCH_PAGE_SIZE"],
-            texts=lambda lang, section, page_id: content.page(lang, section, page_id).body_text,
-        )
+    service = search_service()
+    results, index = None, service.index()
+    for _ in range(2):  # a generation that fails in use is dropped; the next one answers
+        if not text or index is None:
+            break
+        try:
+            results = index.search(
+                text, lang, synonyms=content.synonyms, section=form.chosen(form.section),
+                locality=locality, age=form.chosen(form.age), page=page_number,
+                per_page=current_app.config["SEARCH_PAGE_SIZE"],
+                texts=lambda lang, section, page_id: content.page(lang, section, page_id).body_text,
+            )
+            break
+        except Exception as exc:  # noqa: BLE001 - damaged files: reported, never a 500
+            service.failed(index.folder, exc)
+            index = service.index()
     hits = [(content.page(hit.lang, hit.section, hit.page_id), hit) for hit in results.hits] if results else []
     popular = [content.page(lang, s, i) for s, i in POPULAR if content.page(lang, s, i)]
     return render_template(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..audit.log import record_command
 from ..content.web import store
 from ..db.engine import session_factory
+from .accounts import end_sessions
 from .models import StaffUser
 from .passwords import hash_password
 
@@ -72,6 +73,7 @@ def password(email):
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
         user.failed_logins, user.locked_until = 0, None
+        end_sessions(session, user.id)  # a session opened with the old password ends
         record_command(session, "password changed", detail=f"account {user.id}")
         session.commit()
     click.echo(f"password changed for {email}")

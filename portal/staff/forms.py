@@ -13,6 +13,10 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
 
 
+class EmptyForm(FlaskForm):
+    """A button that changes something: the CSRF token alone."""
+
+
 class StatusChangeForm(FlaskForm):
     """A team member records where a referral is."""
 

@@ -26,6 +26,8 @@ class StaffUser(UserMixin, Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime)
+    # Sessions signed in under an older generation are over (see accounts.py).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -27,14 +27,26 @@ from ..editors import preview
 from ..editors.corner import bp as editors_corner_bp
 from ..editors.edit_views import bp as editors_workspace_bp
 from ..extensions import limiter
-from ..outbox.delivery import try_now
+from ..outbox.delivery import deliver_soon
 from ..referrals import safe_contact
 from . import actions, waiting
 from . import inbox as inboxes
-from .accounts import WRONG, idle_too_long, sign_in, signed_out
+from .accounts import (
+    SEEN,
+    SINCE,
+    WRONG,
+    begin_session,
+    every_account,
+    idle_too_long,
+    sign_in,
+    signed_out,
+    signed_out_everywhere,
+    too_old,
+)
 from .export import export_csv as csv_of
-from .forms import LoginForm, MoveForm, NoteForm, StatusChangeForm
+from .forms import EmptyForm, LoginForm, MoveForm, NoteForm, StatusChangeForm
 from .inbox import LABELS
+from .models import StaffUser
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 # The editors' corner lives under /staff, so its sign-in, idle expiry and
@@ -44,16 +56,24 @@ bp.register_blueprint(editors_workspace_bp)
 
 
 @bp.before_request
-def expire_idle_sessions():
-    """Sign out after a spell without activity, so a left PC shows nothing."""
+def expire_sessions():
+    """Sign out after a spell without activity, so a left PC shows nothing,
+    and a fixed time after signing in, however busy the session was."""
     if current_user.is_authenticated:
-        if idle_too_long(cookie.get("staff_seen"), current_app.config["STAFF_IDLE_MINUTES"]):
-            signed_out(db(), current_user, "signed out after inactivity")
-            logout_user()
-            cookie.pop("staff_seen", None)
-            return preview.unmark(redirect(url_for("staff.login")))
-        cookie["staff_seen"] = utcnow().timestamp()
+        config = current_app.config
+        if idle_too_long(cookie.get(SEEN), config["STAFF_IDLE_MINUTES"]):
+            return _expired("signed out after inactivity")
+        if too_old(cookie.get(SINCE), config["STAFF_SESSION_HOURS"]):
+            return _expired("signed out at the session's time limit")
+        cookie[SEEN] = utcnow().timestamp()
     return None
+
+
+def _expired(action):
+    signed_out(db(), current_user, action)
+    logout_user()
+    cookie.clear()
+    return preview.unmark(redirect(url_for("staff.login")))
 
 
 @bp.after_request
@@ -72,7 +92,7 @@ def login():
         if result.user is not None:
             cookie.clear()  # a fresh session: nothing carried over from before
             login_user(result.user)
-            cookie["staff_seen"] = result.at.timestamp()
+            begin_session(result.user, result.at)
             return preview.mark(redirect(_home()), result.user)
         failed = True
     return render_template("staff/login.html", form=form, failed=failed, wrong=WRONG), (400 if failed else 200)
@@ -85,7 +105,8 @@ def _home():
 @bp.post("/logout")
 @login_required
 def logout():
-    signed_out(db(), current_user, "sign out")
+    # Every session of the account ends, so a copy of this cookie is no use.
+    signed_out_everywhere(db(), current_user, "sign out")
     logout_user()
     cookie.clear()
     return preview.unmark(redirect(url_for("staff.login")))
@@ -190,5 +211,34 @@ def move(reference):
     content = snapshot()
     message_id = actions.move(db(), current_user, found, content.localities.team(form.team.data),
                               form.reason.data, content.default_language)
-    try_now(message_id)
+    deliver_soon([message_id])
     return redirect(url_for("staff.referral", reference=found.reference))
+
+
+def _administrators_only():
+    if not current_user.is_admin:
+        abort(403)
+
+
+@bp.get("/accounts")
+@login_required
+def account_list():
+    """An administrator's list of accounts, each with "Sign out everywhere"."""
+    _administrators_only()
+    return render_template("staff/accounts.html", accounts=every_account(db()), now=utcnow(),
+                           teams={each.id: each.name for each in snapshot().localities.teams})
+
+
+@bp.post("/accounts/<int:account_id>/sign-out")
+@login_required
+def sign_out_everywhere(account_id):
+    """End every session of an account (a lost phone, a stolen cookie)."""
+    _administrators_only()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = db().get(StaffUser, account_id)
+    if user is None:
+        abort(404)
+    signed_out_everywhere(db(), user, "signed out everywhere", detail=f"account {user.id}")
+    flash(f"{user.email} is signed out everywhere.", "accounts")
+    return redirect(url_for("staff.account_list"))

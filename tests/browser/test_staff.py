@@ -16,6 +16,7 @@ from .test_referral_journey import click_and_wait, send_a_referral, tab, tab_unt
 
 WORKER = "north.browser@example.org"
 EDITOR = "editor.browser@example.org"
+ADMIN = "admin.browser@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,7 @@ def accounts(live_app):
     with live_app.extensions["db"]() as db:
         db.add(StaffUser(email=WORKER, password_hash=password_hash(), team_id="north"))
         db.add(StaffUser(email=EDITOR, password_hash=password_hash(), is_editor=True))
+        db.add(StaffUser(email=ADMIN, password_hash=password_hash(), is_admin=True))
         db.commit()
 
 
@@ -158,3 +160,24 @@ def test_a_team_member_is_told_plainly_the_corner_is_not_theirs(staff_page):
     assert response.status == 403
     expect(staff_page.locator("h1")).to_have_text("You cannot use this page")
     no_axe_violations(staff_page)
+
+
+def test_an_administrator_signs_an_account_out_everywhere_by_keyboard(staff_page, browser,
+                                                                      browser_context_args):
+    worker = browser.new_context(**browser_context_args).new_page()
+    sign_in_by_keyboard(worker, WORKER)
+    page = staff_page
+    sign_in_by_keyboard(page, ADMIN)
+    click_and_wait(page, ".staff-nav a:text('Accounts')")
+    expect(page.locator("h1")).to_have_text("Staff accounts")
+    no_axe_violations(page)
+    no_sideways_scrolling_at_320px(page)
+    button = page.locator("tr", has_text=WORKER).locator("button")
+    tab_until(page, button, limit=60)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".notice")).to_contain_text(f"{WORKER} is signed out everywhere")
+    no_axe_violations(page)
+    worker.goto("/staff/")
+    expect(worker).to_have_url(re.compile(r"/staff/login"))
+    worker.context.close()

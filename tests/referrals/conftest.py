@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from portal.outbox.delivery import background
 from portal.referrals.models import Draft, Referral
 from tests.conftest import PageClient, check_basics
 from tests.support.content import SHIPPED_CONTENT  # noqa: F401  (for this folder's tests)
@@ -74,7 +75,9 @@ def text(tag):
 
 @contextmanager
 def database(app):
-    """A session on the app's database, outside any request."""
+    """A session on the app's database, outside any request, once the
+    e-mails' first attempts (made after the response) have been made."""
+    background.settle()
     with app.app_context():
         factory = app.extensions["db"]
         with factory() as db:

@@ -368,7 +368,7 @@ def _sweep(app, today, sent):
 
 def test_the_form_never_fails_and_never_stores_an_invalid_answer(property_app, monkeypatch):
     # Sending the e-mail is the outbox tests' business; here it would only slow each example.
-    monkeypatch.setattr("portal.referrals.views.try_now", lambda message_id: None)
+    monkeypatch.setattr("portal.referrals.views.deliver_soon", lambda message_ids: None)
     earliest = datetime.date.today()
     sent = []
     seen = {"valid": 0}

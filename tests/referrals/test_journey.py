@@ -10,6 +10,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from werkzeug.datastructures import MultiDict
 
+from portal.outbox.delivery import background
 from portal.referrals.reference import PATTERN as REFERENCE
 
 from .conftest import (
@@ -56,6 +57,7 @@ def errors_of(page):
 
 
 def mail_files(app):
+    background.settle()  # the first attempt is made after the response
     folder = app.config["INSTANCE_DIR"] / "mail"
     return sorted(folder.glob("*.eml")) if folder.exists() else []
 

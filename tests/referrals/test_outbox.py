@@ -66,7 +66,9 @@ def sessions_of(app):
 
 
 def stored(app):
-    """All referrals and outbox messages, fresh from the database."""
+    """All referrals and outbox messages, fresh from the database, once the
+    first attempts (made after the response) have been made."""
+    delivery.background.settle()
     with sessions_of(app)() as db:
         referrals = db.scalars(select(Referral).order_by(Referral.id)).all()
         messages = db.scalars(select(Message).order_by(Message.id)).all()
@@ -105,6 +107,9 @@ def submit(app, number=1):
     started = time.monotonic()
     reference, html = submit_with_test_client(app.test_client(), answers)
     waited = time.monotonic() - started
+    # The first attempt at the team's e-mail is made after the response;
+    # the tests here go on once it has been.
+    delivery.background.settle()
     # The family is told who will contact them, whatever the mail server did.
     assert NORTH in html
     return answers, reference, waited
@@ -246,6 +251,28 @@ def test_a_trickling_server_cannot_keep_the_family_waiting(mail_app, smtp):
     mend_server(smtp)
     assert deliver_now(mail_app, now=message.next_attempt_at) == (1, 0)
     assert len(smtp.wait_for(1)) == 1
+
+
+def test_a_stalling_server_holds_neither_the_family_nor_a_web_worker(make_app, database_url, smtp):
+    """The first attempt is made after the response, by a few background
+    threads: the family's answer does not wait for the mail server at all,
+    and the outbox does the rest."""
+    app = make_app(DATABASE_URL=database_url, SMTP_URL=smtp.url, DELIVERY_TIMEOUT=5,
+                   BASE_URL=BASE_URL, REFERRAL_RATE_LIMIT="1000 per hour")
+    smtp.handler.mode, smtp.handler.delay = "slow", 8  # stalls past the 5 s timeout
+    smtp.start()
+    waits = [submit(app, number)[2] for number in range(4)]
+    assert max(waits) < 2, f"families waited {waits} s for a stalling mail server"
+    outbox_threads = [t for t in threading.enumerate() if t.name.startswith("outbox")]
+    assert 1 <= len(outbox_threads) <= 2  # bounded, whatever the number of families
+    referrals, messages = stored(app)  # once the attempts are over
+    assert len(referrals) == len(messages) == 4
+    assert all(m.status == "pending" and m.attempts == 1 and m.last_error == "timed out"
+               for m in messages)
+    mend_server(smtp)
+    assert deliver_now(app, now=max(m.next_attempt_at for m in messages)) == (4, 0)
+    assert len(smtp.wait_for(4)) == 4
+    app.extensions["db"].kw["bind"].dispose()
 
 
 def test_a_failed_goodbye_after_acceptance_still_counts_as_sent(mail_app, smtp):

@@ -13,6 +13,7 @@ from portal.audit.models import AuditEntry
 from portal.clock import utcnow
 from portal.editors.models import PageReport
 from portal.editors.scrub import scrub
+from portal.outbox.delivery import background
 from portal.outbox.models import Message
 from portal.referrals.models import Referral
 from portal.staff.models import ReferralEvent, StaffUser
@@ -54,6 +55,7 @@ def test_an_administrator_moves_a_referral_and_the_new_team_is_told(app):
     assert reference in south.get("/staff/").get_data(as_text=True)
     assert "moved from north to south: lives in SK7" in south.get(
         f"/staff/referrals/{reference}").get_data(as_text=True)
+    background.settle()  # the e-mail's first attempt is made after the response
     with app.extensions["db"]() as db:
         message = db.scalar(select(Message).where(Message.recipient == "south.team@example.org"))
         assert message.status == "sent"  # tried at once; .eml in the instance folder
@@ -86,6 +88,7 @@ def test_a_move_is_kept_when_the_mail_server_is_down(make_app, database_url, sta
     admin = signed_in(app, "admin@example.org")
     assert admin.post(f"/staff/referrals/{reference}/team", data={"team": "triage"}).status_code == 302
     assert team_of(app, reference) == "triage"
+    background.settle()
     with app.extensions["db"]() as db:
         message = db.scalar(select(Message))
         assert message.status == "pending" and message.attempts == 1  # queued for `outbox deliver`
