@@ -45,7 +45,8 @@ def editing_server(tmp_path_factory, content):
     database_url = f"sqlite:///{instance / 'portal.db'}"
     upgrade(database_url)
     app = create_app(TestConfig(CONTENT_DIR=content, INSTANCE_DIR=instance,
-                                DATABASE_URL=database_url, SMTP_URL=None))
+                                DATABASE_URL=database_url, SMTP_URL=None,
+                                EXTRA_HOSTS=["127.0.0.1"]))  # the browser asks for 127.0.0.1:port
     with app.extensions["db"]() as db:
         db.add(StaffUser(email=EDITOR, password_hash=password_hash(), is_editor=True))
         db.commit()
