@@ -258,7 +258,7 @@ def test_a_stalling_server_holds_neither_the_family_nor_a_web_worker(make_app, d
     threads: the family's answer does not wait for the mail server at all,
     and the outbox does the rest."""
     app = make_app(DATABASE_URL=database_url, SMTP_URL=smtp.url, DELIVERY_TIMEOUT=5,
-                   BASE_URL=BASE_URL, REFERRAL_RATE_LIMIT="1000 per hour")
+                   BASE_URL=BASE_URL, EXTRA_HOSTS=["localhost"], REFERRAL_RATE_LIMIT="1000 per hour")
     smtp.handler.mode, smtp.handler.delay = "slow", 8  # stalls past the 5 s timeout
     smtp.start()
     waits = [submit(app, number)[2] for number in range(4)]
