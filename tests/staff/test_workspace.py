@@ -51,6 +51,11 @@ def test_every_mistake_in_a_file_reaches_the_log_healthz_and_the_corner(app, con
     assert any("sessions[1].weekly" in item for item in mine)
     assert any("updated: expected a date" in item for item in mine)
     logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith(GROUP + ":")]
+    # Besides the three, the page stays live in its last good version (issue
+    # 11, L7), and the log says so.
+    kept = [message for message in logged if "last good version" in message]
+    assert len(kept) == 1, logged
+    logged = [message for message in logged if message not in kept]
     assert len(logged) == 3, logged
     assert app.test_client().get("/healthz").get_json()["content"]["errors"] == 3
 
@@ -93,8 +98,13 @@ def test_a_team_member_who_is_not_an_editor_gets_the_404(app):
     assert signed_in(app, "north.worker@example.org").get(DRAFT).status_code == 404
 
 
-def test_a_page_with_mistakes_shows_editors_its_problems_at_its_address(app, content_dir):
+def test_a_page_with_mistakes_shows_editors_its_problems_at_its_address(app, make_app,
+                                                                      database_url, content_dir):
+    """A worker that starts with the file broken has no good version of it to
+    keep: families get the 404, editors the problems at the address."""
     break_three_ways(content_dir)
+    app = make_app(content=content_dir, DATABASE_URL=database_url, SMTP_URL=None,
+                   WTF_CSRF_ENABLED=False)  # the accounts are the fixture's
     address = "/en/groups/messy-play-reddish"
     assert app.test_client().get(address).status_code == 404
     response = signed_in(app, "editor@example.org").get(address)
@@ -106,6 +116,23 @@ def test_a_page_with_mistakes_shows_editors_its_problems_at_its_address(app, con
     items = [li.get_text(strip=True) for li in page.select(".editor-banner li")]
     assert len(items) == 3 and all(item.startswith(GROUP + ":") for item in items), items
     assert app.test_client().get(address).status_code == 404  # still, after the editor
+
+
+def test_a_page_broken_while_live_stays_for_families_and_shows_editors_why(app, content_dir):
+    """The last good version stays live (issue 11, L7); the editor sees it
+    with the newer file's problems in the banner."""
+    address = "/en/groups/messy-play-reddish"
+    assert app.test_client().get(address).status_code == 200  # loaded while good
+    break_three_ways(content_dir)
+    family = app.test_client().get(address)
+    assert family.status_code == 200 and b"editor-banner" not in family.data
+    response = signed_in(app, "editor@example.org").get(address)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert page.h1.get_text(strip=True) == "Messy Play at Reddish"
+    items = [li.get_text(strip=True) for li in page.select(".editor-banner li")]
+    errors = [item for item in items if "last good version" not in item]
+    assert len(errors) == 3 and all(item.startswith(GROUP + ":") for item in errors), items
 
 
 def test_a_live_page_shows_editors_the_problems_in_its_translation(app, content_dir):
