@@ -47,3 +47,10 @@ def test_only_known_filters_are_written_to_the_audit_log(app):
     assert not [d for d in details if "Alex" in d or "0161" in d]
     assert "filter all, team all, page 1" in details
     assert "filter closed, team north, page 1" in details
+
+
+@pytest.mark.parametrize("address", ["/staff/accounts/{}/sign-out", "/staff/content/reports/{}/done"])
+def test_an_id_past_the_database_s_integers_is_not_found(app, address):
+    """Found by the fuzz test on PostgreSQL (integer out of range: a 500)."""
+    client = signed_in(app, "admin@example.org")
+    assert client.post(address.format(2 ** 63)).status_code == 404
