@@ -36,7 +36,9 @@ def create_app(config=None):
 
     from . import models  # noqa: F401  (every table, before the first query)
     from .db import engine as database
+    from .db import row_id
     database.init_app(app)
+    row_id.init_app(app)  # before the blueprints, whose routes use <id:...>
 
     from .extensions import limiter
     from .i18n import locale

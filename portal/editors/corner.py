@@ -46,7 +46,7 @@ def corner():
                                      for section in SECTIONS])
 
 
-@bp.post("/reports/<int(max=2147483647):report_id>/done")  # PostgreSQL's integer
+@bp.post("/reports/<id:report_id>/done")
 def report_dealt_with(report_id):
     session = db()
     report = session.get(PageReport, report_id)

@@ -229,7 +229,7 @@ def account_list():
                            teams={each.id: each.name for each in snapshot().localities.teams})
 
 
-@bp.post("/accounts/<int(max=2147483647):account_id>/sign-out")  # PostgreSQL's integer
+@bp.post("/accounts/<id:account_id>/sign-out")
 @login_required
 def sign_out_everywhere(account_id):
     """End every session of an account (a lost phone, a stolen cookie)."""
