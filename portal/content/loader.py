@@ -167,7 +167,7 @@ class ContentLoader:
                 problems.append(Problem(name, 1, f"{name} is missing"))
                 loaded.append(None)
             except ContentError as exc:
-                problems.append(Problem(name, exc.line, exc.message))
+                problems.extend(exc.problems(name))
                 loaded.append(None)
             except UnicodeDecodeError:
                 problems.append(Problem(name, 1, "the file is not saved as UTF-8"))
@@ -193,7 +193,7 @@ class ContentLoader:
             problems.append(Problem(rel, 1, "the file is not saved as UTF-8"))
             return None
         except ContentError as exc:
-            problems.extend(Problem(rel, e.line, e.message) for e in exc.each)
+            problems.extend(exc.problems(rel))
             return None
         except FileNotFoundError:  # deleted while we were reading
             return None
@@ -217,7 +217,7 @@ class ContentLoader:
             try:
                 reader(self.root / rel, text)
             except ContentError as exc:
-                problems.extend(Problem(rel, e.line, e.message) for e in exc.each)
+                problems.extend(exc.problems(rel))
             return None, problems
         parsed = {name: entry[1] for name, entry in dict(self._cache).items() if name != rel}
         result = _parse_text(rel, text, problems)
@@ -235,7 +235,7 @@ def _parse_text(rel, text, problems):
     try:
         meta, lines, body, body_line = frontmatter.split(text)
     except ContentError as exc:
-        problems.extend(Problem(rel, e.line, e.message) for e in exc.each)
+        problems.extend(exc.problems(rel))
         return None
     html, plain, has_h1, links = markdown_render.render(body)
     return _Parsed(meta, lines, html, plain, has_h1, links, body, body_line)
@@ -255,8 +255,7 @@ class _Build:
 
     def report_all(self, rel, error):
         """Report every error a ContentError stands for, each at its line."""
-        for each in error.each:
-            self.report(rel, each.line, each.message)
+        self.problems.extend(error.problems(rel))
 
     def pages(self, parsed):
         english, translations = {}, {}

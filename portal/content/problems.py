@@ -49,6 +49,10 @@ class ContentError(ValueError):
         """The same errors, each found under the key path ``at``."""
         return gather([ContentError(e.message, e.line, at + e.at) for e in self.each])
 
+    def problems(self, path):
+        """Every error this stands for, as a Problem in the file ``path``."""
+        return [Problem(path, e.line, e.message) for e in self.each]
+
 
 class ContentErrors(ContentError):
     """Several errors found in one pass over a file, so an editor sees them all."""
