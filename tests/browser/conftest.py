@@ -3,6 +3,7 @@
 Never `playwright install`: the browser is Debian's (see /work/shared/TESTING.md).
 """
 
+import contextlib
 import datetime
 import http.server
 import ssl
@@ -21,6 +22,32 @@ CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
+OFFICE_PC = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
+
+
+@contextlib.contextmanager
+def serving(app):
+    """Serve ``app`` on a free loopback port, threaded; give its address."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def office_page(browser, browser_context_args, **settings):
+    """A fresh office-PC-sized page in its own context (no cookies), closed afterwards."""
+    context = browser.new_context(**{**browser_context_args, **OFFICE_PC, **settings})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -55,12 +82,8 @@ def live_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """Serve the app on a free loopback port."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(live_app) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

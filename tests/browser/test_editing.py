@@ -7,11 +7,9 @@ version. Axe on every page, and none scrolls sideways at 320 px."""
 import re
 import shutil
 import subprocess
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.config import TestConfig
@@ -20,6 +18,7 @@ from portal.staff.models import StaffUser
 from tests.conftest import SHIPPED_CONTENT
 from tests.support.accounts import password_hash
 
+from .conftest import office_page, serving
 from .test_referral_journey import tab_until
 from .test_staff import no_axe_violations, no_sideways_scrolling_at_320px, sign_in_by_keyboard
 
@@ -50,23 +49,14 @@ def editing_server(tmp_path_factory, content):
     with app.extensions["db"]() as db:
         db.add(StaffUser(email=EDITOR, password_hash=password_hash(), is_editor=True))
         db.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as address:
+        yield address
 
 
 @pytest.fixture
 def editor_page(browser, browser_context_args, editing_server):
-    context = browser.new_context(**{**browser_context_args, "base_url": editing_server,
-                                     "viewport": {"width": 1280, "height": 800},
-                                     "is_mobile": False, "has_touch": False})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with office_page(browser, browser_context_args, base_url=editing_server) as page:
+        yield page
 
 
 def checked(page):

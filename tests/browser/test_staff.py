@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from portal.staff.models import StaffUser
 from tests.support.accounts import PASSWORD, password_hash
 
+from .conftest import office_page
 from .test_pages import AXE_OPTIONS, axe, describe
 from .test_referral_journey import click_and_wait, send_a_referral, tab, tab_until
 
@@ -31,12 +32,8 @@ def accounts(live_app):
 @pytest.fixture
 def staff_page(browser, browser_context_args, accounts):
     """A fresh office-PC-sized page with no cookies: nobody signed in."""
-    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 1280, "height": 800},
-                                     "is_mobile": False, "has_touch": False})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with office_page(browser, browser_context_args) as page:
+        yield page
 
 
 def no_axe_violations(page):
