@@ -166,6 +166,8 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     """Tests: inert outside services, undefined template variables fail."""
 
+    __test__ = False  # a settings class, not a test class for pytest to collect
+
     ENV_NAME = "test"
     TESTING = True
     STRICT_TEMPLATES = True

@@ -12,6 +12,7 @@ from flask import url_for
 from portal import create_app
 from portal.config import TestConfig
 from tests.support.content import SHIPPED_CONTENT, save_parsed, shipped
+from tests.support.databases import fresh_database
 
 
 @pytest.fixture(autouse=True)
@@ -125,28 +126,7 @@ def migrated_sqlite(tmp_path_factory):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path, migrated_sqlite):
     """An empty, migrated database: SQLite, and PostgreSQL when one is given."""
-    import os
-
-    from sqlalchemy import create_engine, text
-
-    from portal.db.migrate import upgrade
-    if request.param == "sqlite":
-        # A copy of the database migrated once per run: the same schema,
-        # without running every migration again for each test.
-        shutil.copyfile(migrated_sqlite, tmp_path / "portal.db")
-        return f"sqlite:///{tmp_path / 'portal.db'}"
-    else:
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            pytest.skip("TEST_DATABASE_URL is not set, so PostgreSQL is skipped "
-                        "(.ci/run starts a server and sets it)")
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    upgrade(url)
-    return url
+    return fresh_database(request.param, tmp_path, migrated_sqlite)
 
 
 @pytest.fixture

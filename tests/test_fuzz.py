@@ -8,21 +8,19 @@ so a failure there is the same failure on a developer's machine.
 """
 
 import os
-import shutil
 import string
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, text
 from werkzeug.routing import BuildError
 
 from portal import config, create_app
-from portal.db.migrate import upgrade
 from portal.search.builder import rebuild
 from tests.staff.conftest import reference_of, seed
 from tests.support.accounts import PASSWORD
 from tests.support.content import SHIPPED_CONTENT
+from tests.support.databases import fresh_database
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 # Bounded, with no per-example deadline (a shared CI machine is slow now and
@@ -59,19 +57,7 @@ def fuzzed(request, tmp_path_factory, parsed_content, migrated_sqlite):
     """The site with search, a seeded staff database, page cache on, one proxy
     trusted; and a signed-in administrator's session cookie."""
     folder = tmp_path_factory.mktemp("fuzz")
-    if request.param == "sqlite":
-        shutil.copyfile(migrated_sqlite, folder / "portal.db")
-        database_url = f"sqlite:///{folder / 'portal.db'}"
-    else:
-        database_url = os.environ.get("TEST_DATABASE_URL")
-        if not database_url:
-            pytest.skip("TEST_DATABASE_URL is not set, so PostgreSQL is skipped")
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        upgrade(database_url)
+    database_url = fresh_database(request.param, folder, migrated_sqlite)
     rebuild(SHIPPED_CONTENT, folder / "search")
     app = create_app(config.TestConfig(
         CONTENT_DIR=SHIPPED_CONTENT, INSTANCE_DIR=folder / "instance", CONTENT_PARSE_CACHE=parsed_content,
