@@ -11,6 +11,7 @@ refused with a plain 400 before the app sees it.
 import urllib.parse
 
 from flask import current_app, request, url_for
+from flask_wtf.csrf import same_origin
 from werkzeug.exceptions import BadRequest
 from werkzeug.wsgi import get_host
 
@@ -47,6 +48,13 @@ def external_url(endpoint, _scheme=None, **values):
     """url_for, made absolute from PORTAL_BASE_URL (``_scheme="webcal"`` for
     a calendar subscription)."""
     return absolute(url_for(endpoint, **values), _scheme)
+
+
+def is_this_site(url):
+    """Whether ``url`` (an Origin or Referer a browser sent) is this site over
+    HTTPS: the host this request was accepted for (a known one: others were
+    refused), as Flask-WTF's strict check compared it."""
+    return same_origin(url, f"https://{request.host}/")
 
 
 def query_args(endpoint):

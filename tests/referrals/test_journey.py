@@ -435,6 +435,33 @@ def test_sending_without_a_token_is_refused_politely_and_keeps_the_draft(csrf_ap
     assert referrals(csrf_app) == [] and len(drafts(csrf_app)) == 1
 
 
+@pytest.mark.parametrize("headers, status", [
+    ({}, 302),  # a browser or privacy tool that sends neither header
+    ({"Referer": "https://localhost/en/refer"}, 302),
+    ({"Origin": "https://localhost"}, 302),
+    ({"Referer": "https://elsewhere.example.org/en/refer"}, 400),
+    ({"Origin": "https://elsewhere.example.org"}, 400),
+    ({"Origin": "https://elsewhere.example.org", "Referer": "https://localhost/en/refer"}, 400),
+    ({"Referer": "http://localhost/en/refer"}, 400),  # the same host, but not over HTTPS
+])
+def test_over_https_the_form_needs_its_token_and_refuses_other_origins(csrf_app, headers, status):
+    """Flask-WTF's strict check refused every POST over HTTPS without a Referer,
+    so a family whose browser leaves it out could never send the form. The
+    token is always required; a Referer or Origin, when sent, must be ours."""
+    client = csrf_app.test_client()
+    https = {"base_url": "https://localhost"}
+    answers = good_answers()
+    answers["csrf_token"] = _token(page_of(client.get("/en/refer", **https)))
+    response = client.post("/en/refer", data=answers, headers=headers, **https)
+    assert response.status_code == status
+    if status == 400:
+        assert "timed out" in text(page_of(response).find("main"))
+        assert drafts(csrf_app) == []
+    else:
+        del answers["csrf_token"]  # and never without the token
+        assert client.post("/en/refer", data=answers, headers=headers, **https).status_code == 400
+
+
 def test_a_request_too_large_gets_a_413_page_in_the_layout(referral_app, referral_client):
     limit = referral_app.config["MAX_CONTENT_LENGTH"]
     response = referral_client.post("/en/refer", data=good_answers(details="x" * (limit + 1)))
