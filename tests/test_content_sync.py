@@ -142,3 +142,22 @@ def test_a_failed_fetch_names_git_s_reason_not_its_closing_advice(config, tmp_pa
     assert error.startswith("git fetch failed: ") and "does not appear to be a git repository" in error
     assert "repository exists" not in error
     assert error in result.output
+
+
+def test_a_commit_with_a_symbolic_link_is_refused_and_named(config, upstream, tmp_path):
+    """A link in a commit would let any file on the server be read as content
+    (and served, if it looks like a page): the commit is refused, the link named."""
+    good = git(upstream, "rev-parse", "HEAD")
+    outside = tmp_path / "outside.md"
+    outside.write_text((upstream / PAGE).read_text().replace(
+        "title: Vitamins and immunisations", "title: A file from outside the content"))
+    (upstream / "en/health-visiting/linked.md").symlink_to(outside)
+    bad = commit_all(upstream, "A page that is a link")
+
+    app, result = sync(config)
+    assert result.exit_code == 1
+    assert f"still on {good[:12]}" in result.output
+    assert "en/health-visiting/linked.md" in result.output and "link" in result.output
+    assert git(config.CONTENT_DIR, "rev-parse", "HEAD") == good
+    assert not (config.CONTENT_DIR / "en/health-visiting/linked.md").exists()
+    assert app.test_client().get("/healthz").get_json()["content"]["sync"]["refused"] == bad

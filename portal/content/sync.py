@@ -78,8 +78,24 @@ def _follow(content_dir, repo, instance_dir):
     return "updated", target, []
 
 
+# git's modes for entries that are not ordinary files: a symbolic link, and
+# a submodule (another repository's commit).
+NOT_FILES = {"120000": "a symbolic link", "160000": "a submodule"}
+
+
 def check_commit(content_dir, commit):
-    """Return the errors ``content check`` finds in ``commit`` (path:line: message)."""
+    """Return the errors ``content check`` finds in ``commit`` (path:line: message).
+
+    An entry that is not an ordinary file is an error of its own: a link
+    could make any file on the server read as content, and served.
+    """
+    listing = _git(content_dir, "ls-tree", "-r", "--full-tree", "-z", commit)
+    odd = [(entry.split(" ", 1)[0], entry.split("\t", 1)[1])
+           for entry in listing.split("\0") if entry]
+    refused = [f"{path}:1: {NOT_FILES[mode]}: content must be ordinary files"
+               for mode, path in odd if mode in NOT_FILES]
+    if refused:
+        return refused
     with tempfile.TemporaryDirectory(prefix="content-check-") as scratch:
         tree = Path(scratch, "tree")
         # The commit's files, written as a checkout would write them, through an
