@@ -46,6 +46,9 @@ def double_text(page):
 
 
 def give_postcode(page, label, typed):
+    fold = page.locator("details.filters-fold:not([open]) summary")
+    if fold.count():  # what's on folds the box with the filters
+        fold.click()
     page.get_by_label(label).fill(typed)
     page.locator("form.postcode-form button").click()
 
