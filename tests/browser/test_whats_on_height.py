@@ -8,7 +8,7 @@ import pytest
 
 from portal.clock import LONDON
 
-from .test_near_me import check_page, double_text, small_phone  # noqa: F401 (a fixture)
+from .test_near_me import check_page, double_text
 
 # The old 28-day page (the code just before issue 14, commit c21cedb, with the
 # demo content of that commit), measured with the clock at Monday 30 November
