@@ -98,10 +98,10 @@ def test_group_page_shows_when_where_and_cancellations(pages):
 def test_whats_on_lists_four_weeks_by_day(pages):
     """A week at a time (issue 14): this week from today, then "Next week" three times."""
     html = pages.get("public.whats_on")
-    days = [h["id"] for h in html.select("section.day h3")]
+    days = [h["id"] for h in html.select("h3.day")]
     for _ in range(3):
         html = pages.get_url(html.select_one('a[rel="next"]')["href"])
-        days += [h["id"] for h in html.select("section.day h3")]
+        days += [h["id"] for h in html.select("h3.day")]
     assert days[0] == "day-2026-11-30"
     assert max(days) <= "day-2026-12-27"
     assert len(days) >= 20
@@ -110,7 +110,7 @@ def test_whats_on_lists_four_weeks_by_day(pages):
 def test_whats_on_filters_by_hub_and_day(pages):
     html = pages.get("public.whats_on", hub="brinnington", day="1")
     # "Tomorrow: Tuesday 1 December": the weekday after any Today/Tomorrow label.
-    headings = [text_of(h).split(": ")[-1] for h in html.select("section.day h3")]
+    headings = [text_of(h).split(": ")[-1] for h in html.select("h3.day")]
     assert headings and all(h.startswith("Tuesday") for h in headings)
     places = {text_of(p) for p in html.select(".sessions-list .place")}
     assert places == {"Brinnington Family Hub"}

@@ -18,14 +18,14 @@ def frozen_now(monkeypatch):
 
 
 def day_ids(html):
-    return [h["id"].removeprefix("day-") for h in html.select("section.day h3")]
+    return [h["id"].removeprefix("day-") for h in html.select("h3.day")]
 
 
 def test_this_week_from_today_with_today_and_tomorrow(pages):
     html = pages.get("public.whats_on")
     days = day_ids(html)
     assert days[0] == "2026-11-30" and max(days) <= "2026-12-06"
-    headings = [text_of(h) for h in html.select("section.day h3")]
+    headings = [text_of(h) for h in html.select("h3.day")]
     assert headings[0] == "Today: Monday 30 November"
     assert headings[1] == "Tomorrow: Tuesday 1 December"
     assert text_of(html.select_one(".week-heading")) == "Week beginning Monday 30 November"
@@ -86,6 +86,6 @@ def test_a_week_holds_far_fewer_sessions_than_four(app, pages):
 def test_in_a_right_to_left_language(pages):
     html = pages.get("public.whats_on", lang="ar")
     assert html.find("html")["dir"] == "rtl"
-    first = text_of(html.select_one("section.day h3"))
+    first = text_of(html.select_one("h3.day"))
     assert not first.startswith("Today") and "30" in first
     assert html.select_one('a[rel="next"]') and text_of(html.select_one('a[rel="next"]')) != "Next week"

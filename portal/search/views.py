@@ -10,7 +10,7 @@ from ..extensions import limiter
 from ..i18n.locale import current_language
 from ..public.area import area_for, keeps_to_area, remembered_locality
 from ..public.filters import ListingFilters
-from . import postcode_query
+from . import place_query
 from .service import search_service
 
 bp = Blueprint("search", __name__, url_prefix="/<lang>")
@@ -41,10 +41,10 @@ def search():
     form = SearchFilters(request.args, content.localities, remembered_locality())
     text = " ".join((form.q.data or "").split())[:MAX_QUERY]
     locality = form.chosen(form.locality)
-    asked = postcode_query.read(content.localities, text)
-    if asked.postcode:
-        # "baby groups near SK5": the postcode in the words beats the remembered area.
-        text, locality = asked.words, asked.locality
+    named = place_query.area_in_words(content.localities, text)
+    if named.named:
+        # "baby groups near SK5", "stay and play Heatons": the words beat the remembered area.
+        text, locality = named.words, named.locality
     try:
         page_number = max(1, min(int(request.args.get("page", 1)), 1000))
     except ValueError:
@@ -70,6 +70,6 @@ def search():
     return render_template(
         "search/search.html", form=form, query=text, results=results, hits=hits,
         page_number=page_number, per_page=current_app.config["SEARCH_PAGE_SIZE"],
-        asked=asked, area=area_for(locality), popular=popular,
+        asked=named.postcode, area=area_for(locality), popular=popular,
         section_names=SECTION_NAMES, index_ready=index is not None,
     )

@@ -20,6 +20,7 @@ from tests.conftest import SHIPPED_CONTENT
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
+SMALL_PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
 OFFICE_PC = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
@@ -228,3 +229,22 @@ def new_page(contexts):
     yield make
     for page in pages:
         page.close()
+
+
+@pytest.fixture
+def small_phone(browser):
+    """Open a fresh 360x740 phone with no cookies; JavaScript on unless asked."""
+    contexts = []
+
+    def make(java_script_enabled=True):
+        # bypass_csp: only so a test can add the 200% text style; the site has none inline.
+        context = browser.new_context(**SMALL_PHONE, java_script_enabled=java_script_enabled,
+                                      bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
