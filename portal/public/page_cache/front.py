@@ -15,7 +15,8 @@ page's language, as Flask would. Everything else, errors and redirects
 included, goes to Flask and is never kept.
 """
 
-from werkzeug.datastructures import ImmutableMultiDict
+from types import MappingProxyType
+
 from werkzeug.http import parse_cookie
 
 from ...editors.preview import HINT
@@ -25,7 +26,8 @@ from .key import page_key
 from .store import StoredPage
 from .view import SLOT, Slot
 
-NO_COOKIES = ImmutableMultiDict()
+# A plain mapping: a MultiDict's get() of a missing name builds an exception.
+NO_COOKIES = MappingProxyType({})
 
 
 class PageFront:
