@@ -17,7 +17,7 @@ from .front import PageFront
 from .store import MAX_BYTES, PageCache, StoredPage
 from .view import cached
 
-__all__ = ["MAX_BYTES", "PageCache", "StoredPage", "cached", "init_app"]
+__all__ = ["MAX_BYTES", "PageCache", "PageFront", "StoredPage", "cached", "init_app"]
 
 
 def init_app(app):
