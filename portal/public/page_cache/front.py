@@ -73,7 +73,8 @@ class PageFront:
             return start_response(status, headers, exc_info)
 
         body = self.wsgi_app(environ, remember)
-        if slot.key is None or environ["REQUEST_METHOD"] != "GET" or not sent[0].startswith("200 "):
+        if slot.key is None or environ["REQUEST_METHOD"] != "GET" or not sent or \
+                not sent[0].startswith("200 "):
             return body
         try:
             data = b"".join(body)
