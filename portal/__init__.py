@@ -19,6 +19,8 @@ def create_app(config=None):
     app.config.from_object(config)
     from .ops.backends import require_clients
     require_clients(app.config)
+    from .public import page_cache
+    page_cache.init_app(app)  # innermost: the host refusal and ProxyFix run before a kept page
     from . import site_url
     site_url.init_app(app)  # refuses unknown hosts: inside ProxyFix, so X-Forwarded-Host too
     if app.config["PROXIES"]:

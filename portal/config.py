@@ -96,7 +96,7 @@ class Config:
     # (web workers never write to it), "inline" (tests) or "off".
     SEARCH_REBUILD = "process"
     SEARCH_PAGE_SIZE = 10
-    # Rendered public pages are kept this long per worker (see page_cache.py).
+    # Rendered public pages are kept this long per worker (see public/page_cache/).
     PAGE_CACHE_SECONDS = 60
     # What's on shows this many days ahead.
     WHATS_ON_DAYS = 28

@@ -3,8 +3,6 @@
 from pathlib import Path
 
 import click
-from alembic import command
-from alembic.config import Config
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -17,6 +15,9 @@ db_cli = AppGroup("db", help="The database schema.")
 
 
 def alembic_config(url):
+    # Alembic (10 MB beside SQLAlchemy) is imported only by the commands
+    # that need it, never by a web worker.
+    from alembic.config import Config
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -48,11 +49,13 @@ def _migrate(url, move, revision):
 
 def upgrade(url, revision="head"):
     """Bring the database at ``url`` up to ``revision``."""
+    from alembic import command
     _migrate(url, command.upgrade, revision)
 
 
 def downgrade(url, revision):
     """Take the database at ``url`` back to ``revision`` (for a rolled-back release)."""
+    from alembic import command
     _migrate(url, command.downgrade, revision)
 
 

@@ -57,10 +57,13 @@ def init_app(app):
     @app.after_request
     def remember_language(response):
         # The language a reader last read in is the one "/" sends them to.
-        lang = g.get("lang")
-        if lang and request.cookies.get(COOKIE) != lang and response.status_code < 400:
-            response.headers.add("Set-Cookie", language_cookie(
-                lang, app.config["SESSION_COOKIE_SECURE"], int(time.time()) // 60))
+        # The page cache's front (page_cache/front.py) adds the same cookie
+        # to a kept page, last, as this hook (the last to add a header) does.
+        if response.status_code < 400:
+            cookie = cookie_to_remember(g.get("lang"), request.cookies.get(COOKIE),
+                                        app.config["SESSION_COOKIE_SECURE"])
+            if cookie:
+                response.headers.add("Set-Cookie", cookie)
         return response
 
     @app.get("/")
@@ -83,6 +86,14 @@ def init_app(app):
     def language_context():
         lang = current_language()
         return {"lang": lang, "dir": direction(lang)}
+
+
+def cookie_to_remember(lang, sent, secure):
+    """Return the Set-Cookie value that remembers ``lang``, or None when the
+    reader's language cookie (``sent``) already names it."""
+    if not lang or sent == lang:
+        return None
+    return language_cookie(lang, secure, int(time.time()) // 60)
 
 
 @functools.lru_cache(maxsize=64)

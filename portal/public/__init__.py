@@ -14,6 +14,5 @@ class SlugConverter(BaseConverter):
 
 # Recorded before the routes, so the converter exists when they are added.
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("slug", SlugConverter))
-bp.record_once(lambda state: page_cache.init_app(state.app))
 
-from . import calendars, cards, links, page_cache, views  # noqa: E402,F401  (routes and globals register on bp)
+from . import calendars, cards, links, views  # noqa: E402,F401  (routes and globals register on bp)

@@ -62,7 +62,12 @@ class Area:
 
 def remembered_id():
     """Return the remembered area's team id, or '' (unknown ids count as none)."""
-    team = team_for(snapshot().localities, request.cookies.get(COOKIE, "")[:40])
+    return area_in(request.cookies, snapshot().localities)
+
+
+def area_in(cookies, localities):
+    """Return the team id the area cookie among ``cookies`` names, or ''."""
+    team = team_for(localities, cookies.get(COOKIE, "")[:40])
     return team.id if team else ""
 
 

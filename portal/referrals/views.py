@@ -13,7 +13,7 @@ from ..forms.timeouts import TIMED_OUT, keeps_answers
 from ..i18n.locale import current_language, language_name
 from ..localities.routing import route
 from ..outbox.delivery import deliver_soon
-from . import drafts
+from . import blank_form, drafts
 from .forms import BEST_TIMES, CONTACT_WAYS, HELP_WITH, ReferralForm, StatusLookupForm
 from .models import STATUSES
 from .phone import country_name
@@ -23,6 +23,7 @@ from .submit import inbox_url, sent, submit
 
 log = logging.getLogger(__name__)
 bp = Blueprint("referrals", __name__, url_prefix="/<lang>/refer")
+bp.record_once(lambda state: blank_form.init_app(state.app))
 STATUS_NAMES = {
     "received": _l("Received: we have your request"),
     "with_team": _l("With your local team: they will contact you soon"),
@@ -61,10 +62,17 @@ def _render_form(form, status=200, notice=None):
 @bp.get("")
 def start():
     draft = drafts.current()
-    form = _form(data=ReferralForm.data_from_answers(draft.answers)) if draft else _form()
-    if not draft and not form.spoken_language.data:
+    if draft:
+        return _render_form(_form(data=ReferralForm.data_from_answers(draft.answers)))
+    return blank_form.page(_render_blank)
+
+
+def _render_blank():
+    form = _form()
+    if not form.spoken_language.data:
         form.spoken_language.data = language_name(current_language())
-    return _render_form(form)
+    page, _ = _render_form(form)
+    return page
 
 
 @bp.get("/exit")

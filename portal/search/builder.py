@@ -17,8 +17,6 @@ import subprocess
 import sys
 
 from ..content.loader import ContentLoader
-from . import engine
-from .documents import documents
 from .generations import FINGERPRINT, Generations
 
 log = logging.getLogger(__name__)
@@ -54,6 +52,10 @@ def rebuild(content_dir, search_dir, snapshot=None, force=False):
             loader.save_cache(generations.root / PARSE_CACHE)
         if not force and generations.fingerprint() == snapshot.fingerprint:
             return None
+        # Here, not at the top: a web worker imports this module only to
+        # start the builder process, and needs no numpy or Whoosh for that.
+        from . import engine
+        from .documents import documents
         docs = {doc.key: doc for doc in documents(snapshot)}
         digests = {key: _digest(doc) for key, doc in docs.items()}
         languages = list(snapshot.site.languages)

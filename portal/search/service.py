@@ -9,7 +9,6 @@ from collections import deque
 from flask import current_app
 
 from .builder import rebuild, rebuild_in_background
-from .engine import Index
 from .generations import Generations, damage
 
 log = logging.getLogger(__name__)
@@ -38,6 +37,9 @@ class SearchService:
         if folder is None or (cached is not None and cached.folder == folder):
             return cached if folder is not None else None
         try:
+            # The engine (numpy, Whoosh: about 16 MB) is imported by a
+            # worker's first search, not by every worker at start.
+            from .engine import Index
             fresh = Index(folder)
         except Exception as exc:  # noqa: BLE001 - unreadable: never this one again
             self.failed(folder, exc)

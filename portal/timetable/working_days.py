@@ -11,9 +11,6 @@ import datetime
 from fractions import Fraction
 from functools import lru_cache
 
-import holidays
-import numpy
-
 from .sessions import LONDON
 
 MICROSECOND = datetime.timedelta(microseconds=1)
@@ -21,6 +18,8 @@ MICROSECOND = datetime.timedelta(microseconds=1)
 
 @lru_cache(maxsize=16)
 def _bank_holidays(year):
+    # Imported here, as numpy below: only the staff side counts working days.
+    import holidays
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
@@ -60,6 +59,7 @@ def _whole_days(first, stop):
     """How many working days from ``first`` up to, not including, ``stop``."""
     if stop <= first:
         return 0
+    import numpy  # 16 MB
     holidays_between = [day for year in range(first.year, stop.year + 1) for day in _bank_holidays(year)]
     return int(numpy.busday_count(first, stop, holidays=holidays_between))
 
