@@ -140,12 +140,15 @@ class Index:
         start = (max(page, 1) - 1) * per_page
         wanted = start + per_page
         results = Results()
+        # Each side's clauses are built once: the OR fallback joins the same ones.
+        clauses = {side_lang: self._clauses(text, side_lang, synonyms or {})
+                   for side_lang, _ in sides}
         for all_words in (True, False):
             found = []
             for side_lang, scope in sides:
-                query = self._query(text, side_lang, synonyms or {}, all_words)
-                if query is None:
+                if not clauses[side_lang]:
                     continue
+                query = _joined(clauses[side_lang], all_words)
                 docs, scores = self._postings.evaluate(query)
                 keep = self._postings.allowed(And([scope, *narrowing]))[docs]
                 docs, scores = docs[keep], scores[keep]
@@ -212,6 +215,12 @@ class Index:
 
     def _query(self, text, lang, synonyms, all_words):
         """Build the query: words ANDed (or ORed), synonym groups as alternatives."""
+        clauses = self._clauses(text, lang, synonyms)
+        return _joined(clauses, all_words) if clauses else None
+
+    def _clauses(self, text, lang, synonyms):
+        """Build the query's clauses, to be ANDed (or ORed): one per word, and
+        one per synonym group with its phrases as alternatives."""
         text = " ".join(text.lower().split())
         clauses = []
         for group in _synonym_groups(text, synonyms):
@@ -231,9 +240,7 @@ class Index:
             clause = self._phrase_clause(word, lang, word == typing, forgiven=forgiven)
             if clause is not None:
                 clauses.append(clause)
-        if not clauses:
-            return None
-        return And(clauses) if all_words else Or(clauses)
+        return clauses
 
     def _chosen(self, words, lang):
         """The words to search, in the order typed: each once, at most
@@ -268,13 +275,19 @@ class Index:
         return " ".join(words) if changed else None
 
 
+def _joined(clauses, all_words):
+    return And(clauses) if all_words else Or(clauses)
+
+
 def _either(fieldname, value):
     """Match pages for ``value`` and pages for everyone."""
     return Or([Term(fieldname, value), Term(fieldname, ALL)]) if value else None
 
 
+@lru_cache(maxsize=65_536)
 def _terms(word, lang):
-    return [token.text for token in analyzer(lang)(word, mode="query")]
+    """A word's index terms (analysed once per process: words recur)."""
+    return tuple(token.text for token in analyzer(lang)(word, mode="query"))
 
 
 def _synonym_groups(text, synonyms):
@@ -282,7 +295,8 @@ def _synonym_groups(text, synonyms):
     groups = []
     for service, everyday in synonyms.items():
         group = (service, *everyday)
-        if any(_standing(phrase).search(text) for phrase in group):
+        # The substring test (in C) rules out nearly every phrase before a pattern runs.
+        if any(phrase in text and _standing(phrase).search(text) for phrase in group):
             groups.append(group)
     return groups
 
