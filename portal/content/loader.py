@@ -100,7 +100,7 @@ class ContentLoader:
         site, localities, synonyms = self._load_site_files(problems)
         parsed = {}
         for path, mtime, size in stamps:
-            rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+            rel = self._relative(path).replace(os.sep, "/")
             if rel in SITE_FILES or rel == "README.md":
                 continue
             result = self._parse(path, rel, (mtime, size), problems)
@@ -120,11 +120,17 @@ class ContentLoader:
             problems=tuple(problems),
             files=len(stamps),
             fingerprint=hashlib.sha256(repr(
-                [(os.path.relpath(p, self.root), m, n) for p, m, n in stamps]
+                [(self._relative(p), m, n) for p, m, n in stamps]
             ).encode()).hexdigest(),
             loaded_at=clock.utcnow(),
             kept=MappingProxyType(kept),
         )
+
+    def _relative(self, path):
+        """A path of signature()'s relative to the root (as os.path.relpath
+        gives it, without its cost per file: they all start with the root)."""
+        prefix = f"{self.root}{os.sep}"
+        return path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, self.root)
 
     def last_good(self, path):
         """Return {(lang, section, id): page} last loaded without an error
@@ -136,7 +142,7 @@ class ContentLoader:
         error (saved half-written, invalid YAML, a bad field) instead of
         dropping it; a file deleted, or made a draft, goes as before. Adds a
         warning per file kept and returns {key: path} of the pages kept."""
-        present = {os.path.relpath(p, self.root).replace(os.sep, "/") for p, _, _ in stamps}
+        present = {self._relative(p).replace(os.sep, "/") for p, _, _ in stamps}
         broken = {p.path for p in problems if p.is_error}
         kept = {}
         for path, old_pages in self._last_good.items():
