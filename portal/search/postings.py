@@ -123,12 +123,10 @@ class Postings:
         of length bytes read whole, not a Python call per document."""
         lengths = np.ones(self.size)
         for leaf, base in self._searcher.reader().leaf_readers():
-            column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:
-                continue
-            count = min(column._count, leaf.doc_count_all())
-            raw = np.frombuffer(column._dbfile.get(column._basepos, count), np.uint8)
-            lengths[base:base + count] = BYTE_LENGTHS[raw]
+            raw = length_bytes(leaf._perdoc, fieldname)
+            if raw is not None:
+                raw = raw[:leaf.doc_count_all()]
+                lengths[base:base + len(raw)] = BYTE_LENGTHS[raw]
         return lengths
 
     def expand(self, query):
@@ -274,6 +272,15 @@ class Postings:
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))[:limit]
         return docs[order].tolist()
+
+
+def length_bytes(perdoc, fieldname):
+    """A segment's column of field-length bytes (one a document written; a
+    document past its end has none), read whole; None without the column."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    return np.frombuffer(column._dbfile.get(column._basepos, column._count), np.uint8)
 
 
 def _postings(matcher):
