@@ -71,6 +71,7 @@ class ContentLoader:
     def __init__(self, root):
         self.root = Path(root)
         self._cache = {}
+        self.unsaved = 0  # files parsed (or dropped) since the cache was restored or saved
         self._site_files = None  # the last good (site, localities, synonyms)
         self._last_good = {}  # source path -> {key: page} last loaded from it
 
@@ -80,6 +81,7 @@ class ContentLoader:
         with open(temporary, "wb") as out:
             pickle.dump(self._cache, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
+        self.unsaved = 0
 
     def restore_cache(self, path):
         """Start from parsed files saved by save_cache (our own file, trusted);
@@ -91,6 +93,7 @@ class ContentLoader:
             return
         if isinstance(cache, dict):
             self._cache = cache
+            self.unsaved = 0
 
     def load(self, stamps=None, today=None):
         """Read everything and return a new Snapshot."""
@@ -106,7 +109,9 @@ class ContentLoader:
             result = self._parse(path, rel, (mtime, size), problems)
             if result is not None:
                 parsed[rel] = result
-        self._cache = {k: v for k, v in self._cache.items() if k in parsed}
+        still = {k: v for k, v in self._cache.items() if k in parsed}
+        self.unsaved += len(self._cache) - len(still)
+        self._cache = still
         build = _Build(site, localities, today, problems)
         pages, drafts = build.pages(parsed)
         kept = self._keep_last_good(pages, stamps, problems)
@@ -206,6 +211,7 @@ class ContentLoader:
         result = _parse_text(rel, text, problems)
         if result is not None:
             self._cache[rel] = (stamp, result)
+            self.unsaved += 1
         return result
 
     def trial(self, rel, text, today=None):
