@@ -3,12 +3,13 @@
 Whoosh's highlighter analyses every word of the text for every hit, in
 Python, which cost more than the whole query on posting arrays. Here the
 analyser runs once per distinct piece of text between spaces in this
-process: the text is split at spaces (in C), the pieces holding a query
-word are found with set operations, and only those are looked for.
-Fragments are chosen the way Whoosh's context fragmenter and fragment
+process (a text already seen is not even split again), and each query's
+words become one pattern of every piece known to hold them, run over the
+text in C. Fragments are chosen the way Whoosh's context fragmenter and fragment
 scorer choose them (about 20 characters of context, at most 200
 characters, the two that match the most different words, in text order)
-and formatted by Whoosh's HtmlFormatter with <mark>.
+and formatted by Whoosh's HtmlFormatter with <mark>. The latest snippets
+are kept, by text and words.
 """
 
 import re
