@@ -71,6 +71,7 @@ class ContentLoader:
     def __init__(self, root):
         self.root = Path(root)
         self._cache = {}
+        self.unsaved = 0  # files parsed (or dropped) since the cache was restored or saved
         self._site_files = None  # the last good (site, localities, synonyms)
         self._last_good = {}  # source path -> {key: page} last loaded from it
 
@@ -80,6 +81,7 @@ class ContentLoader:
         with open(temporary, "wb") as out:
             pickle.dump(self._cache, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
+        self.unsaved = 0
 
     def restore_cache(self, path):
         """Start from parsed files saved by save_cache (our own file, trusted);
@@ -91,6 +93,7 @@ class ContentLoader:
             return
         if isinstance(cache, dict):
             self._cache = cache
+            self.unsaved = 0
 
     def load(self, stamps=None, today=None):
         """Read everything and return a new Snapshot."""
@@ -100,13 +103,15 @@ class ContentLoader:
         site, localities, synonyms = self._load_site_files(problems)
         parsed = {}
         for path, mtime, size in stamps:
-            rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+            rel = self._relative(path).replace(os.sep, "/")
             if rel in SITE_FILES or rel == "README.md":
                 continue
             result = self._parse(path, rel, (mtime, size), problems)
             if result is not None:
                 parsed[rel] = result
-        self._cache = {k: v for k, v in self._cache.items() if k in parsed}
+        still = {k: v for k, v in self._cache.items() if k in parsed}
+        self.unsaved += len(self._cache) - len(still)
+        self._cache = still
         build = _Build(site, localities, today, problems)
         pages, drafts = build.pages(parsed)
         kept = self._keep_last_good(pages, stamps, problems)
@@ -120,11 +125,17 @@ class ContentLoader:
             problems=tuple(problems),
             files=len(stamps),
             fingerprint=hashlib.sha256(repr(
-                [(os.path.relpath(p, self.root), m, n) for p, m, n in stamps]
+                [(self._relative(p), m, n) for p, m, n in stamps]
             ).encode()).hexdigest(),
             loaded_at=clock.utcnow(),
             kept=MappingProxyType(kept),
         )
+
+    def _relative(self, path):
+        """A path of signature()'s relative to the root (as os.path.relpath
+        gives it, without its cost per file: they all start with the root)."""
+        prefix = f"{self.root}{os.sep}"
+        return path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, self.root)
 
     def last_good(self, path):
         """Return {(lang, section, id): page} last loaded without an error
@@ -136,7 +147,7 @@ class ContentLoader:
         error (saved half-written, invalid YAML, a bad field) instead of
         dropping it; a file deleted, or made a draft, goes as before. Adds a
         warning per file kept and returns {key: path} of the pages kept."""
-        present = {os.path.relpath(p, self.root).replace(os.sep, "/") for p, _, _ in stamps}
+        present = {self._relative(p).replace(os.sep, "/") for p, _, _ in stamps}
         broken = {p.path for p in problems if p.is_error}
         kept = {}
         for path, old_pages in self._last_good.items():
@@ -200,6 +211,7 @@ class ContentLoader:
         result = _parse_text(rel, text, problems)
         if result is not None:
             self._cache[rel] = (stamp, result)
+            self.unsaved += 1
         return result
 
     def trial(self, rel, text, today=None):

@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 MANIFEST = "documents.json"  # key -> hash of each document, and the languages
 INCREMENTAL_SHARE = 0.2  # above this share of changed pages, build afresh
 PARSE_CACHE = "parsed-content.pickle"
+# Saving the parse cache takes about a second at 10,000 pages: a builder
+# that parsed only a few files afresh leaves it, and the next builder
+# parses those few again (milliseconds each).
+RESAVE_AFTER = 50
 
 
 def _digest(doc):
@@ -49,7 +53,8 @@ def rebuild(content_dir, search_dir, snapshot=None, force=False):
             loader = ContentLoader(content_dir)
             loader.restore_cache(generations.root / PARSE_CACHE)
             snapshot = loader.load()
-            loader.save_cache(generations.root / PARSE_CACHE)
+            if loader.unsaved > RESAVE_AFTER:
+                loader.save_cache(generations.root / PARSE_CACHE)
         if not force and generations.fingerprint() == snapshot.fingerprint:
             return None
         # Here, not at the top: a web worker imports this module only to

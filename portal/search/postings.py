@@ -19,7 +19,9 @@ import weakref
 
 import numpy as np
 from whoosh import index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.query import And, MultiTerm, Or, Term
+from whoosh.util.numeric import byte_to_length
 
 from .bounds import MAX_EXPANSIONS
 
@@ -28,6 +30,11 @@ NO_DOCS = np.empty(0, np.int32)
 NO_SCORES = np.empty(0)
 MAX_FILTERS = 512
 MAX_CORRECTIONS = 10_000
+MAX_KNOWN = 100_000
+SPARSE = 8  # an OR of fewer postings than 1/SPARSE of the documents is added sparsely
+# Whoosh stores a field's length per document in one byte: its length each byte stands for.
+BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float64)
+BYTE_LENGTHS[0] = 1  # no length stored: Whoosh's scorer takes 1
 _UNKNOWN = object()  # a word not yet looked up (None means no close word)
 
 _shared = weakref.WeakValueDictionary()  # folder -> Postings, while some Index uses it
@@ -64,14 +71,22 @@ class Postings:
         self._expansions = {}  # typo or prefix query -> the indexed words it stands for
         self._filters = {}  # filter query -> boolean mask of the documents it allows
         self._corrections = {}  # unknown word -> the closest known word, or None
-        self._lengths = {}  # field -> each document's field length, -1 until read
+        self._lengths = {}  # field -> each document's field length
+        self._known = {}  # (field, text) -> whether the index holds it
+        self._stored = {}  # document -> its stored fields
         self.languages = {name.rsplit("_", 1)[1] for name in reader.schema.names()
                           if name.startswith("title_")}
 
     def known(self, fieldname, text):
-        """Whether the index holds this term in this field."""
-        with self._lock:
-            return (fieldname, text) in self._searcher.reader()
+        """Whether the index holds this term in this field (asked once per generation)."""
+        key = (fieldname, text)
+        found = self._known.get(key)
+        if found is None:
+            with self._lock:
+                if len(self._known) > MAX_KNOWN:
+                    self._known.clear()
+                found = self._known[key] = key in self._searcher.reader()
+        return found
 
     # Reading from the index ------------------------------------------------
 
@@ -99,13 +114,20 @@ class Postings:
     def _field_lengths(self, fieldname, docs):
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            lengths = self._lengths[fieldname] = np.full(self.size, -1.0)
-        wanted = docs[lengths[docs] < 0]
-        reader = self._searcher.reader()
-        for doc in wanted.tolist():
-            # As Whoosh's scorer asks: the stored (byte-rounded) length, 1 if none.
-            lengths[doc] = reader.doc_field_length(doc, fieldname, 1) or 1
+            lengths = self._lengths[fieldname] = self._read_lengths(fieldname)
         return lengths[docs]
+
+    def _read_lengths(self, fieldname):
+        """Every document's length of a field, as Whoosh's scorer asks for it
+        (the stored, byte-rounded length; 1 if none): each segment's column
+        of length bytes read whole, not a Python call per document."""
+        lengths = np.ones(self.size)
+        for leaf, base in self._searcher.reader().leaf_readers():
+            raw = length_bytes(leaf._perdoc, fieldname)
+            if raw is not None:
+                raw = raw[:leaf.doc_count_all()]
+                lengths[base:base + len(raw)] = BYTE_LENGTHS[raw]
+        return lengths
 
     def expand(self, query):
         """Return the indexed words a typo or prefix query stands for (the
@@ -154,9 +176,12 @@ class Postings:
         return found
 
     def stored(self, doc):
-        """Return a document's stored fields (lang, section, page_id)."""
-        with self._lock:
-            return self._searcher.stored_fields(doc)
+        """Return a document's stored fields (lang, section, page_id), read once."""
+        found = self._stored.get(doc)
+        if found is None:
+            with self._lock:
+                found = self._stored[doc] = self._searcher.stored_fields(doc)
+        return found
 
     # Evaluating a query ------------------------------------------------------
 
@@ -202,6 +227,14 @@ class Postings:
             return NO_DOCS, NO_SCORES
         if len(parts) == 1:
             docs, scores = parts[0]
+        elif sum(len(part[0]) for part in parts) * SPARSE < self.size:
+            # Few postings: sort them together and add each document's run
+            # (in the parts' order, as the dense arrays add).
+            docs = np.concatenate([part[0] for part in parts])
+            order = np.argsort(docs, kind="stable")
+            docs, scores = docs[order], np.concatenate([part[1] for part in parts])[order]
+            starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+            docs, scores = docs[starts], np.add.reduceat(scores, starts)
         else:
             # Dense accumulators: one pass over each part's postings.
             total, hit = np.zeros(self.size), np.zeros(self.size, bool)
@@ -239,6 +272,15 @@ class Postings:
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))[:limit]
         return docs[order].tolist()
+
+
+def length_bytes(perdoc, fieldname):
+    """A segment's column of field-length bytes (one a document written; a
+    document past its end has none), read whole; None without the column."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    return np.frombuffer(column._dbfile.get(column._basepos, column._count), np.uint8)
 
 
 def _postings(matcher):

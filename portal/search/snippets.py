@@ -3,12 +3,13 @@
 Whoosh's highlighter analyses every word of the text for every hit, in
 Python, which cost more than the whole query on posting arrays. Here the
 analyser runs once per distinct piece of text between spaces in this
-process: the text is split at spaces (in C), the pieces holding a query
-word are found with set operations, and only those are looked for.
-Fragments are chosen the way Whoosh's context fragmenter and fragment
+process (a text already seen is not even split again), and each query's
+words become one pattern of every piece known to hold them, run over the
+text in C. Fragments are chosen the way Whoosh's context fragmenter and fragment
 scorer choose them (about 20 characters of context, at most 200
 characters, the two that match the most different words, in text order)
-and formatted by Whoosh's HtmlFormatter with <mark>.
+and formatted by Whoosh's HtmlFormatter with <mark>. The latest snippets
+are kept, by text and words.
 """
 
 import re
@@ -27,26 +28,45 @@ MAX_CACHED_PIECES = 200_000  # per language
 LETTER = re.compile(f"[^\\W{CJK}]")
 WORD_REST = re.compile(f"[^\\W{CJK}]*")
 NOT_WORD = re.compile(r"\W*")
+MAX_CACHED_SNIPPETS = 8192  # about 4 MB
 _vocabularies = {}  # language -> _Vocabulary
+_snippets = {}  # (language, words, text's length and hash) -> snippet, oldest first
+_UNCUT = object()
 _adding = threading.Lock()
 
 
 def snippet(text, lang, words):
-    """Return HTML with the two best fragments of ``text``, ``words`` in <mark>, or None."""
+    """Return HTML with the two best fragments of ``text``, ``words`` in <mark>, or None.
+
+    A text found again for the same words gets the snippet cut last time
+    (kept per process, the latest MAX_CACHED_SNIPPETS): a snippet depends on
+    nothing else. The text is known by its length and 64-bit hash, not kept.
+    """
     if not words:
         return None
-    # No tokeniser matches across white space, so analysing each piece
-    # between spaces on its own gives the same tokens as the whole text.
-    pieces = set(text.split())
-    vocabulary = _vocabulary(lang, pieces)
-    matching = pieces & set().union(*(vocabulary.written.get(word, ()) for word in words))
-    if not matching:
+    words = frozenset(words)
+    key = (lang, words, len(text), hash(text))
+    found = _snippets.get(key, _UNCUT)
+    if found is _UNCUT:
+        found = _cut(text, lang, words)
+        with _adding:
+            if len(_snippets) >= MAX_CACHED_SNIPPETS:
+                del _snippets[next(iter(_snippets))]  # the oldest
+            _snippets[key] = found
+    return found
+
+
+def _cut(text, lang, words):
+    """Cut a snippet (see snippet())."""
+    vocabulary = _vocabulary(lang, text)
+    finder = _finder(tuple(vocabulary.written.get(word, _NONE) for word in sorted(words)))
+    if finder is None:
         return None
     marks = []
-    for found in _finder(tuple(sorted(matching, key=len, reverse=True))).finditer(text):
-        start, end = found.span()
-        if not (_edge(text, start - 1) and _edge(text, end)):
-            continue  # part of a longer piece
+    for found in finder.finditer(text):
+        start = found.start()
+        if start and not text[start - 1].isspace():
+            continue  # the end of a longer piece (the pattern checks the other end)
         for term, begin, finish in vocabulary.terms[found.group()]:
             if term in words:
                 _add(marks, _Mark(term, start + begin, start + finish))
@@ -54,11 +74,6 @@ def snippet(text, lang, words):
     best = sorted(fragments, key=lambda f: (-_score(f), f.startchar))[:FRAGMENTS]
     best.sort(key=lambda f: f.startchar)
     return HtmlFormatter(tagname="mark", between=" … ").format(best) or None
-
-
-def _edge(text, at):
-    """Whether the character at ``at`` ends a piece (a space, or outside the text)."""
-    return at < 0 or at >= len(text) or text[at].isspace()
 
 
 class _Mark:
@@ -123,18 +138,24 @@ class _Vocabulary:
     def __init__(self):
         self.terms = {}  # piece -> ((term, start, end), ...)
         self.written = {}  # term -> {piece, ...}
+        self.texts = set()  # (length, hash) of each text whose pieces are all here
 
 
-def _vocabulary(lang, pieces):
-    """Return the language's vocabulary, with every one of ``pieces`` analysed.
+def _vocabulary(lang, text):
+    """Return the language's vocabulary, with every piece of ``text`` analysed.
+
+    No tokeniser matches across white space, so analysing each piece between
+    spaces on its own gives the same tokens as the whole text. A text seen
+    before is known by its length and hash, and not split again.
 
     Threads share it: one adds at a time, and a term's pieces are replaced,
     never changed in place, so a thread reading them never sees them change.
     """
+    seen = (len(text), hash(text))
     vocabulary = _vocabularies.get(lang)
-    new = pieces.difference(vocabulary.terms) if vocabulary else pieces
-    if not new and vocabulary:
+    if vocabulary is not None and seen in vocabulary.texts:
         return vocabulary
+    pieces = set(text.split())
     with _adding:
         vocabulary = _vocabularies.get(lang)
         if vocabulary is None or len(vocabulary.terms) > MAX_CACHED_PIECES:
@@ -146,17 +167,23 @@ def _vocabulary(lang, pieces):
             for term, _, _ in terms:
                 vocabulary.written[term] = vocabulary.written.get(term, frozenset()) | {piece}
             vocabulary.terms[piece] = terms
+        vocabulary.texts.add(seen)
     return vocabulary
 
 
 _finders = {}
+_NONE = frozenset()
 
 
-def _finder(pieces):
-    """A pattern that finds these pieces of text (the longest first)."""
-    pattern = _finders.get(pieces)
-    if pattern is None:
+def _finder(forms):
+    """A pattern that finds whole pieces written in any of these forms (the
+    longest first), or None when there are none; ``forms`` is the words'
+    sets of pieces, which are replaced when the vocabulary grows."""
+    pattern = _finders.get(forms, _UNCUT)
+    if pattern is _UNCUT:
         if len(_finders) > 2048:
             _finders.clear()
-        pattern = _finders[pieces] = re.compile("|".join(map(re.escape, pieces)))
+        pieces = sorted(set().union(*forms), key=len, reverse=True)
+        pattern = _finders[forms] = re.compile(
+            "(?:" + "|".join(map(re.escape, pieces)) + r")(?!\S)") if pieces else None
     return pattern

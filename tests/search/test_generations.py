@@ -131,3 +131,31 @@ def test_the_builder_reparses_only_the_changed_file(tmp_path, content_dir, monke
     page.write_text(page.read_text().replace("title: ", "title: Again ", 1))
     assert rebuild(content_dir, search_dir) is not None
     assert len(rendered) == 1
+
+
+def test_a_builder_that_parsed_few_files_leaves_the_parse_cache(tmp_path, content_dir, monkeypatch):
+    """Saving it costs a second at 10,000 pages; the next builder parses the
+    few files again, and saves once more than RESAVE_AFTER are new."""
+    from portal.content import markdown_render
+    from portal.search import builder
+    search_dir = tmp_path / "search"
+    rebuild(content_dir, search_dir)
+    cache = search_dir / builder.PARSE_CACHE
+    saved = cache.stat().st_mtime_ns
+    page = content_dir / "en/groups/messy-play-reddish.md"
+    for word in ("Again", "Twice"):
+        page.write_text(page.read_text().replace("title: ", f"title: {word} ", 1))
+        assert rebuild(content_dir, search_dir) is not None
+    assert cache.stat().st_mtime_ns == saved
+    rendered = []
+    original = markdown_render.render
+    monkeypatch.setattr(markdown_render, "render", lambda text: rendered.append(1) or original(text))
+    monkeypatch.setattr(builder, "RESAVE_AFTER", 0)
+    page.write_text(page.read_text().replace("title: ", "title: Thrice ", 1))
+    assert rebuild(content_dir, search_dir) is not None
+    assert len(rendered) == 1  # only the changed file, though the cache was not saved
+    assert cache.stat().st_mtime_ns != saved
+    rendered.clear()
+    page.write_text(page.read_text().replace("title: ", "title: Again ", 1))
+    assert rebuild(content_dir, search_dir) is not None
+    assert len(rendered) == 1  # and the saved cache holds the file parsed last time

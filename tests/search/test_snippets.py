@@ -34,3 +34,17 @@ def test_chinese_pairs_are_marked_as_one_stretch():
 def test_no_snippet_when_no_word_is_there():
     assert snippet("Stay and play on Mondays.", "en", {"massag"}) is None
     assert snippet("Stay and play on Mondays.", "en", set()) is None
+
+
+def test_a_form_seen_in_another_text_is_marked_only_where_it_stands_whole():
+    assert marked(snippet("Baby massage here.", "en", {"massag"})) == ["massage"]
+    assert snippet("Aromamassage only, and xmassage.", "en", {"massag"}) is None
+    assert marked(snippet("Aromamassage, then massage.", "en", {"massag"})) == ["massage"]
+
+
+def test_a_kept_snippet_is_for_the_same_text_and_words_only():
+    first = snippet("Messy play on Mondays.", "en", {"play"})
+    assert snippet("Messy play on Mondays.", "en", {"play"}) == first
+    assert marked(snippet("Messy play on Tuesdays.", "en", {"play"})) == ["play"]
+    assert "Tuesdays" in snippet("Messy play on Tuesdays.", "en", {"play"})
+    assert marked(snippet("Messy play on Mondays.", "en", {"messi"})) == ["Messy"]

@@ -1,10 +1,13 @@
 """Broken content files are named with their line; the rest is still served."""
 
 import datetime
+import sys
 import textwrap
+import unicodedata
 
 import pytest
 
+from portal.content.fields import CONTROLS
 from portal.content.loader import ContentConfigError, ContentLoader
 
 TODAY = datetime.date(2026, 11, 27)
@@ -252,3 +255,10 @@ def test_a_broken_site_file_keeps_the_last_good_settings(root):
     assert snapshot.site.default_language == "en"
     assert "default_language: 'fr' must be one of languages" in str(snapshot.errors[0])
     assert ("en", "hubs", "brinnington") in snapshot.pages
+
+
+def test_the_control_pattern_is_exactly_unicodes_control_and_separator_characters():
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        assert bool(CONTROLS.fullmatch(character)) == \
+            (unicodedata.category(character) in ("Cc", "Zl", "Zp")), hex(code)
