@@ -56,6 +56,14 @@ def snippet(text, lang, words):
     return found
 
 
+def forget():
+    """Drop every kept snippet, keeping the analysed texts: as for a query
+    asked for the first time of a worker that has served others (the search
+    benchmark times its repeated queries so)."""
+    with _adding:
+        _snippets.clear()
+
+
 def _cut(text, lang, words):
     """Cut a snippet (see snippet())."""
     vocabulary = _vocabulary(lang, text)

@@ -1,5 +1,6 @@
 """Snippets mark every written form of the query's words, and only whole ones."""
 
+from portal.search import snippets
 from portal.search.snippets import snippet
 
 FILLER = " ".join(["Families are welcome to come along any week."] * 8)
@@ -48,3 +49,14 @@ def test_a_kept_snippet_is_for_the_same_text_and_words_only():
     assert marked(snippet("Messy play on Tuesdays.", "en", {"play"})) == ["play"]
     assert "Tuesdays" in snippet("Messy play on Tuesdays.", "en", {"play"})
     assert marked(snippet("Messy play on Mondays.", "en", {"messi"})) == ["Messy"]
+
+
+def test_a_forgotten_snippet_is_cut_again_the_same(monkeypatch):
+    """forget() (the benchmark's) drops the kept snippets: the next is cut afresh, unchanged."""
+    first = snippet("Toddler music at Reddish.", "en", {"music"})
+    cuts = []
+    real_cut = snippets._cut
+    monkeypatch.setattr(snippets, "_cut", lambda *args: cuts.append(args) or real_cut(*args))
+    assert snippet("Toddler music at Reddish.", "en", {"music"}) == first and cuts == []
+    snippets.forget()
+    assert snippet("Toddler music at Reddish.", "en", {"music"}) == first and len(cuts) == 1
