@@ -140,6 +140,15 @@ def test_a_request_with_a_session_or_editor_cookie_goes_to_flask(app, client, pr
     assert calls[-2:] == [other, other]
 
 
+def test_a_cookie_header_that_is_not_utf8_goes_to_flask(app, client):
+    """Found by the fuzz test in CI: parsing such a header in the front was a 500."""
+    calls = flask_calls(app)
+    kept = client.get("/en/groups/").get_data()
+    response = client.get("/en/groups/", headers=cookie("referral=\x80"))
+    assert response.status_code == 200 and response.get_data() == kept
+    assert len(calls) == 2
+
+
 def test_an_edited_file_is_served_at_once(make_app, content_dir):
     app = make_app(content=content_dir, PAGE_CACHE_SECONDS=60)
     client = app.test_client(use_cookies=False)

@@ -45,7 +45,10 @@ class PageFront:
         if method != "GET" and method != "HEAD":
             return self.wsgi_app(environ, start_response)
         raw = environ.get("HTTP_COOKIE")
-        cookies = parse_cookie(raw) if raw else NO_COOKIES
+        try:
+            cookies = parse_cookie(raw) if raw else NO_COOKIES
+        except UnicodeDecodeError:  # not UTF-8: Flask reads such a header its own way
+            return self.wsgi_app(environ, start_response)
         if raw and any(name in cookies for name in self.private):
             return self.wsgi_app(environ, start_response)
         cache = self.app.extensions["page_cache"]
