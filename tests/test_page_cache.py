@@ -26,5 +26,5 @@ def test_healthz_counts_this_workers_hits_misses_and_bytes(make_app):
     second = client.get("/ur/hubs/brinnington")
     assert first.data == second.data
     cache = client.get("/healthz").get_json()["page_cache"]
-    assert cache == {"pages": 1, "bytes": len(first.data), "max_bytes": 32 * 1024 * 1024,
+    assert cache == {"pages": 1, "bytes": len(first.data), "max_bytes": 20 * 1024 * 1024,
                      "hits": 1, "misses": 1}
