@@ -10,6 +10,7 @@ from .deadline import bound
 from .sealed import keyring
 
 log = logging.getLogger(__name__)
+READ_ONLY = "portal_read_only"
 # SQLite's primary result codes for a file it cannot write: READONLY,
 # IOERR, FULL, CANTOPEN (extended codes carry them in the low byte).
 SQLITE_UNWRITABLE = {8, 10, 13, 14}
@@ -48,7 +49,13 @@ def _engine(url, timeout):
         def sqlite_begin(connection):
             # Take the write lock at BEGIN so two writers queue instead of
             # failing half-way (pysqlite's deferred BEGIN would deadlock).
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # A reader (see read_only) takes no lock, so it never waits for
+            # a writer; query_only makes a write in it fail at once.
+            reader = bool(connection.get_execution_options().get(READ_ONLY))
+            if connection.info.get(READ_ONLY, False) != reader:
+                connection.exec_driver_sql(f"PRAGMA query_only={int(reader)}")
+                connection.info[READ_ONLY] = reader
+            connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
         # Let SQLAlchemy, not pysqlite, say when a transaction begins.
         @event.listens_for(engine, "connect")
@@ -119,3 +126,13 @@ def db():
     if "db_session" not in g:
         g.db_session = session_factory()()
     return g.db_session
+
+
+def read_only(session):
+    """Begin ``session``'s next transaction as one that only reads, and
+    return it. On SQLite that is a plain BEGIN under ``PRAGMA query_only``:
+    it takes no write lock, so a page that only shows what is stored never
+    queues behind the families sending referrals. Elsewhere it changes
+    nothing. Call it before the session's first query."""
+    session.connection(execution_options={READ_ONLY: True})
+    return session

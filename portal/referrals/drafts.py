@@ -58,15 +58,21 @@ def touch(draft):
     db().commit()
 
 
-def forget(draft=None):
+def forget():
     """Delete this family's draft and everything the cookie holds for them."""
     session = db()
-    draft_id = draft.id if draft is not None else cookie.get(COOKIE_KEY)
+    discard(session, cookie.get(COOKIE_KEY))
+    session.commit()
+    cookie.clear()
+
+
+def discard(session, draft_id):
+    """Delete draft ``draft_id`` (if any) and every draft idle too long, in
+    the caller's transaction: a sent referral and the end of its draft are
+    one commit."""
     if draft_id:
         session.execute(delete(Draft).where(Draft.id == draft_id))
     delete_stale(session, idle_limit())
-    session.commit()
-    cookie.clear()
 
 
 def delete_stale(session, idle, now=None):

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..localities.routing import route
 from ..outbox.models import Message
+from .drafts import discard
 from .models import Referral
 from .reference import new_reference
 
@@ -62,10 +63,13 @@ def sent(session, referral_id):
     return session.get(Referral, referral_id) if referral_id else None
 
 
-def submit(session, answers, localities, lang, inbox_url_for, staff_language="en"):
+def submit(session, answers, localities, lang, inbox_url_for, staff_language="en", draft_id=None):
     """Save the referral and its outbox message; return (referral, route).
 
-    A clash of references (vanishingly rare) is retried with a new one.
+    The family's draft ``draft_id`` goes in the same commit, so the answers
+    are never both sent and still kept, and the database's write lock is
+    taken once. A clash of references (vanishingly rare) is retried with a
+    new one.
     """
     destination = route(localities, answers["postcode"])
     for _ in range(ATTEMPTS):
@@ -81,6 +85,7 @@ def submit(session, answers, localities, lang, inbox_url_for, staff_language="en
                                              subject=message.subject, body=message.body))
         session.add(referral)
         try:
+            discard(session, draft_id)  # flushes the referral first
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -7,7 +7,7 @@ from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 
 from ..content.web import snapshot
-from ..db.engine import db
+from ..db.engine import db, read_only
 from ..extensions import csrf, limiter
 from ..forms.timeouts import TIMED_OUT, keeps_answers
 from ..i18n.locale import current_language, language_name
@@ -141,9 +141,11 @@ def send():
         return redirect(url_for(".start"))
     content = snapshot()
     referral, destination = submit(db(), draft.answers, content.localities, current_language(),
-                                   inbox_url_for=inbox_url, staff_language=content.default_language)
-    # The referral is committed: from here on nothing can lose it.
-    drafts.forget(draft)
+                                   inbox_url_for=inbox_url, staff_language=content.default_language,
+                                   draft_id=draft.id)
+    # The referral is committed, and its draft deleted with it: from here on
+    # nothing can lose it.
+    cookie.clear()
     # The id only: the confirmation reads the rest from the database, so no
     # answer of the family's is ever in a cookie.
     cookie["done"] = {"referral": referral.id, "team": destination.team.id,
@@ -156,7 +158,7 @@ def send():
 def done():
     # Shown once: on a shared phone the next person must not find it.
     finished = cookie.pop("done", None)
-    referral = sent(db(), finished.get("referral")) if finished else None
+    referral = sent(read_only(db()), finished.get("referral")) if finished else None
     if referral is None:
         return redirect(url_for(".start"))
     team = snapshot().localities.team(finished["team"])

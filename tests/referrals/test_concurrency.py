@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from portal.clock import utcnow
 from portal.db.engine import make_engine
-from portal.outbox.delivery import deliver
+from portal.outbox.delivery import background, deliver
 from portal.outbox.mailer import SmtpMailer
 from portal.outbox.models import Message
 from portal.referrals.models import Draft, Referral
@@ -262,10 +262,12 @@ def test_a_worker_killed_mid_load_loses_nothing_acknowledged(tmp_path, database_
     assert len(messages) == len(references) and set(messages.values()) == {1}
 
     # Every stored referral's e-mail reaches its team; a repeat is possible
-    # only for the message the killed worker was sending, with the same Message-ID.
+    # only for the messages the killed worker was sending (one a delivery
+    # thread at most), with the same Message-ID.
     deliver_what_is_left(db, smtp)
     time.sleep(0.2)
     received = smtp.messages()
     ids = [m["Message-ID"] for m in received]
     assert sorted({m["Subject"].split()[2] for m in received}) == sorted(references)
-    assert len(ids) - len(set(ids)) <= 1, "more repeats than one killed send can explain"
+    assert len(ids) - len(set(ids)) <= background.threads, \
+        "more repeats than the killed worker's sends can explain"

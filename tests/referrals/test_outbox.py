@@ -370,7 +370,7 @@ def test_a_claim_taken_over_after_its_lease_is_no_longer_ours(mail_app, smtp):
     assert slow != delivery.sender_name()  # one token per run, even in one process
 
     with sessions_of(mail_app)() as slow_sender:
-        batch = claim(slow_sender, due, limit=10, worker=slow)
+        batch = [message.id for message in claim(slow_sender, due, limit=10, worker=slow)]
         assert len(batch) == 3
         # Its own claim is renewable while the lease holds.
         assert renew(slow_sender, batch[0], slow, due + delivery.LEASE)

@@ -1,0 +1,100 @@
+"""SQLite has one write lock, and every family sending a referral queues for
+it: a referral takes it as few times as it needs. Sending is one write
+transaction (the referral, its e-mail and the end of the draft), the
+confirmation page none, and the e-mail's first attempt two (claim and read,
+then record). A page that only reads never waits for a writer, and cannot
+write."""
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from portal.db.engine import make_engine, read_only
+from portal.outbox.delivery import background
+from portal.referrals.models import Referral
+from tests.support.databases import fresh_database
+
+from .conftest import all_messages, drafts, good_answers, referrals
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, migrated_sqlite):
+    return fresh_database("sqlite", tmp_path, migrated_sqlite)
+
+
+@contextmanager
+def transactions(engine):
+    """Record the BEGIN of every transaction on ``engine``, as sent to SQLite."""
+    seen = []
+
+    def record(connection, cursor, statement, *rest):
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_referral_takes_the_write_lock_four_times_in_all(make_app, sqlite_url):
+    app = make_app(DATABASE_URL=sqlite_url, SMTP_URL=None, WTF_CSRF_ENABLED=False)
+    engine = app.extensions["db"].kw["bind"]
+    client = app.test_client()
+    with transactions(engine) as seen:
+        assert client.post("/en/refer", data=good_answers()).status_code == 302
+        assert seen == ["BEGIN IMMEDIATE"]  # the draft
+
+        seen.clear()
+        assert client.post("/en/refer/check").status_code == 302
+        background.settle()
+        # Sending: read the draft, store referral and e-mail, delete the draft;
+        # then the e-mail's first attempt: claim and read it, then mark it sent.
+        assert seen == ["BEGIN IMMEDIATE"] * 3
+
+        seen.clear()
+        page = client.get("/en/refer/done").get_data(as_text=True)
+        assert seen == ["BEGIN"]  # the confirmation only reads
+    [referral] = referrals(app)
+    assert referral.reference in page
+    assert drafts(app) == []
+    assert [message.status for message in all_messages(app)] == ["sent"]
+
+
+def test_a_reader_does_not_wait_for_a_writer_and_cannot_write(sqlite_url):
+    engine = make_engine(sqlite_url)
+    sessions = sessionmaker(engine)
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process, mid-way through a write
+    found = []
+
+    def read():
+        with sessions() as session:
+            found.append(read_only(session).scalars(select(Referral)).all())
+
+    reader = threading.Thread(target=read, daemon=True)
+    try:
+        reader.start()
+        reader.join(10)  # a writer would wait 30 s (the busy timeout) here
+        assert found == [[]], "the reader waited for the write lock"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        reader.join()
+
+    with sessions() as session:
+        read_only(session)
+        with pytest.raises(OperationalError, match="readonly"):
+            session.execute(text("DELETE FROM referral_drafts"))
+        session.rollback()
+        # The same connection, back from the pool, writes again.
+        session.execute(text("DELETE FROM referral_drafts"))
+        session.commit()
+    assert engine.pool.checkedin() == 1
+    engine.dispose()
