@@ -6,6 +6,7 @@ the team the district is routed to. Names are matched as whole words, in
 any case; the longest name wins, so "Hazel Grove" is found before "Grove".
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ class PlaceQuery:
     locality: str | None  # the team to keep to; None: no place named
 
 
+@functools.lru_cache(maxsize=256)  # teams are frozen: worked out once per content
 def names(team):
     """Return the place names a team's places lines give, in every language."""
     lines = [team.places or "", *(text for _, text in team.places_translated)]
@@ -38,7 +40,7 @@ def names(team):
             found.add(words)
             if collective and len(words) == 1 and words[0].endswith("s"):
                 found.add((words[0][:-1],))  # "the Heatons": Heaton Mersey, Heaton Moor...
-    return found - {()}
+    return frozenset(found - {()})
 
 
 def read(localities, text):
