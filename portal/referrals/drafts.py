@@ -69,10 +69,13 @@ def forget():
 def discard(session, draft_id):
     """Delete draft ``draft_id`` (if any) and every draft idle too long, in
     the caller's transaction: a sent referral and the end of its draft are
-    one commit."""
+    one commit. Return False if that draft was not there to delete (another
+    request deleted it first; on PostgreSQL this waits for that one's commit)."""
+    found = True
     if draft_id:
-        session.execute(delete(Draft).where(Draft.id == draft_id))
+        found = session.execute(delete(Draft).where(Draft.id == draft_id)).rowcount == 1
     delete_stale(session, idle_limit())
+    return found
 
 
 def delete_stale(session, idle, now=None):

@@ -66,10 +66,11 @@ def sent(session, referral_id):
 def submit(session, answers, localities, lang, inbox_url_for, staff_language="en", draft_id=None):
     """Save the referral and its outbox message; return (referral, route).
 
-    The family's draft ``draft_id`` goes in the same commit, so the answers
-    are never both sent and still kept, and the database's write lock is
-    taken once. A clash of references (vanishingly rare) is retried with a
-    new one.
+    The family's draft ``draft_id`` is deleted in the same commit, so the
+    answers are never both sent and still kept, and SQLite's write lock is
+    taken once. If that draft is already gone (a second press of "Send"
+    that raced the first), nothing is stored and the referral is None. A
+    clash of references (vanishingly rare) is retried with a new one.
     """
     destination = route(localities, answers["postcode"])
     for _ in range(ATTEMPTS):
@@ -85,7 +86,10 @@ def submit(session, answers, localities, lang, inbox_url_for, staff_language="en
                                              subject=message.subject, body=message.body))
         session.add(referral)
         try:
-            discard(session, draft_id)  # flushes the referral first
+            if not discard(session, draft_id):  # flushes the referral first
+                session.rollback()
+                log.info("a draft was sent twice at once; the second press stored nothing")
+                return None, destination
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -143,6 +143,9 @@ def send():
     referral, destination = submit(db(), draft.answers, content.localities, current_language(),
                                    inbox_url_for=inbox_url, staff_language=content.default_language,
                                    draft_id=draft.id)
+    if referral is None:
+        # Another press of "Send" stored it first; its answer holds the reference.
+        return redirect(url_for(".done"))
     # The referral is committed, and its draft deleted with it: from here on
     # nothing can lose it.
     cookie.clear()

@@ -10,7 +10,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import delete, event, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
@@ -98,3 +98,44 @@ def test_a_reader_does_not_wait_for_a_writer_and_cannot_write(sqlite_url):
         session.commit()
     assert engine.pool.checkedin() == 1
     engine.dispose()
+
+
+def test_two_presses_of_send_at_once_store_one_referral(referral_app):
+    """Both presses found the draft; whichever deletes it first sends it, and
+    the other stores nothing. Here the first press's transaction has deleted
+    the draft but not yet committed when the second arrives: PostgreSQL
+    makes the second's delete wait for that commit (SQLite's write lock
+    queues the whole transaction), and then it finds the draft gone."""
+    from portal.content.web import snapshot
+    from portal.referrals.models import Draft
+    from portal.referrals.submit import submit
+
+    client = referral_app.test_client()
+    assert client.post("/en/refer", data=good_answers()).status_code == 302
+    [draft] = drafts(referral_app)
+    sessions = referral_app.extensions["db"]
+    with referral_app.app_context():
+        localities = snapshot().localities
+        first = sessions()
+        first.execute(delete(Draft).where(Draft.id == draft.id))  # not committed yet
+        second = []
+
+        def press():
+            with referral_app.app_context(), sessions() as session:
+                second.append(submit(session, draft.answers, localities, "en",
+                                     inbox_url_for=lambda reference: reference,
+                                     draft_id=draft.id)[0])
+
+        pressing = threading.Thread(target=press, daemon=True)
+        pressing.start()
+        pressing.join(0.5)  # it waits for the first press's lock meanwhile
+        first.commit()
+        first.close()
+        pressing.join(30)
+    assert second == [None]
+    assert referrals(referral_app) == [] and all_messages(referral_app) == []
+    # Pressed once, the same answers are sent.
+    client = referral_app.test_client()
+    assert client.post("/en/refer", data=good_answers()).status_code == 302
+    assert client.post("/en/refer/check").status_code == 302
+    assert len(referrals(referral_app)) == 1
