@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 
+from portal.content import schema
 from portal.content.fields import CONTROLS
 from portal.content.loader import ContentConfigError, ContentLoader
 
@@ -262,3 +263,40 @@ def test_the_control_pattern_is_exactly_unicodes_control_and_separator_character
         character = chr(code)
         assert bool(CONTROLS.fullmatch(character)) == \
             (unicodedata.category(character) in ("Cc", "Zl", "Zp")), hex(code)
+
+
+def test_a_reload_reads_only_the_changed_files_fields_and_reports_the_rest_again(root, monkeypatch,
+                                                                               tmp_path):
+    """A page's fields are read once per version of its file, in this process
+    and from a saved parse cache; every load still reports every problem."""
+    write(root, "en/groups/typo.md", GROUP.replace("title:", "tittle: x\ntitle:")
+          .replace("booking: drop-in", "booking: required"))  # a warning and an error
+    read = []
+    real = schema.read_fields
+    monkeypatch.setattr(schema, "read_fields", lambda *args: read.append(1) or real(*args))
+    loader = ContentLoader(root)
+    first = loader.load(today=TODAY)
+    assert len(read) == 3
+    assert {p.message[:30] for p in first.problems} == {
+        "booking: 'required' needs book", "unknown field 'tittle' is igno"}
+    write(root, "en/groups/stay-and-play.md", GROUP.replace("Messy play", "Messy play, again"))
+    read.clear()
+    again = loader.load(today=TODAY)
+    assert len(read) == 1  # the changed file only
+    assert again.problems == first.problems
+    assert set(again.pages) == set(first.pages)
+
+    loader.save_cache(tmp_path / "parsed.pickle")
+    fresh = ContentLoader(root)
+    fresh.restore_cache(tmp_path / "parsed.pickle")
+    read.clear()
+    assert fresh.load(today=TODAY).problems == first.problems
+    assert read == []  # the saved fields came with the parsed files
+
+
+def test_a_parse_cache_of_another_format_is_ignored(root, tmp_path):
+    import pickle
+    (tmp_path / "old.pickle").write_bytes(pickle.dumps({"en/hubs/brinnington.md": "old"}))
+    loader = ContentLoader(root)
+    loader.restore_cache(tmp_path / "old.pickle")
+    assert loader.load(today=TODAY).problems == ()
