@@ -18,9 +18,15 @@ def staff_content():
 
 
 @pytest.fixture
-def app(make_app, database_url, staff_content):
+def staff_settings():
+    """Settings the staff app is made with beyond these (a module may add some)."""
+    return {}
+
+
+@pytest.fixture
+def app(make_app, database_url, staff_content, staff_settings):
     app = make_app(content=staff_content, DATABASE_URL=database_url, SMTP_URL=None,
-                   WTF_CSRF_ENABLED=False)
+                   WTF_CSRF_ENABLED=False, **staff_settings)
     seed(app)
     return app
 

@@ -10,23 +10,20 @@ from sqlalchemy import select
 from portal.staff import accounts
 from portal.staff.models import StaffUser
 
-from .conftest import PASSWORD, seed
+from .conftest import PASSWORD
 
 WORKER = "north.worker@example.org"
 AT_ONCE = 30
 
 
 @pytest.fixture
-def app(make_app, database_url, staff_content):
-    """The staff app, waiting up to 60 s for a database connection. Here 30
-    threads of one process share a pool of 10 connections (a server's
-    workers each have their own), and on a loaded machine a thread can wait
-    longer than a request's usual deadline for one: that is this test's
-    burst, not the lock-out, failing."""
-    app = make_app(content=staff_content, DATABASE_URL=database_url, SMTP_URL=None,
-                   WTF_CSRF_ENABLED=False, DATABASE_TIMEOUT=60)
-    seed(app)
-    return app
+def staff_settings():
+    """Wait up to 60 s for a database connection. Here 30 threads of one
+    process share a pool of 10 connections (a server's workers each have
+    their own), and on a loaded machine a thread can wait longer than a
+    request's usual deadline for one: that is this test's burst, not the
+    lock-out, failing."""
+    return {"DATABASE_TIMEOUT": 60}
 
 
 def attempt_all_at_once(app, passwords):
