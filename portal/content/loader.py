@@ -45,8 +45,8 @@ class _Parsed:
     links: tuple
     body: str
     body_line: int
-    # The page's fields as its section reads them: {section: (values or
-    # None, warnings, errors)}, filled in on first use (see _fields).
+    # What the file's fields read as, by the rules read by (a section, or a
+    # translation's): filled in on first use, see _kept.
     fields: dict = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -260,23 +260,37 @@ def _parse_text(rel, text, problems):
     return _Parsed(meta, lines, html, plain, has_h1, links, body, body_line)
 
 
+def _kept(item, key, read):
+    """Return ``read()`` for this parsed file, worked out once and kept with
+    it (in the parse cache too). Reading fields depends on the file's own
+    text alone; at 10,000 pages, reading them again was two thirds of every
+    reload."""
+    kept = item.fields.get(key)
+    if kept is None:
+        kept = item.fields[key] = read()
+    return kept
+
+
 def _fields(section, item):
     """Read a page's fields by its section's rules: (values or None, the
-    warnings as (line, message), the errors). They depend on the file's own
-    text alone, so they are worked out once per parsed file and kept with it,
-    in the parse cache too: at 10,000 pages, reading them again was two
-    thirds of every reload."""
-    kept = item.fields.get(section)
-    if kept is None:
-        warnings, found, values = [], Gatherer(), None
+    warnings as (line, message), the errors)."""
+    warnings, found, values = [], Gatherer(), None
+    with found.check():
+        values = schema.read_fields(SECTIONS[section].schema, item.meta, item.lines,
+                                    lambda line, message: warnings.append((line, message)))
+    if values is not None and SECTIONS[section].has_sessions:
         with found.check():
-            values = schema.read_fields(SECTIONS[section].schema, item.meta, item.lines,
-                                        lambda line, message: warnings.append((line, message)))
-        if values is not None and SECTIONS[section].has_sessions:
-            with found.check():
-                schema.check_activity(values, item.lines)
-        kept = item.fields[section] = (values, tuple(warnings), tuple(found.errors))
-    return kept
+            schema.check_activity(values, item.lines)
+    return values, tuple(warnings), tuple(found.errors)
+
+
+def _translation_fields(item, allowed, facts):
+    """Read a translation's own fields (``facts`` left out): (values or None, the error)."""
+    try:
+        return schema.read_fields(allowed, {k: v for k, v in item.meta.items() if k not in facts},
+                                  item.lines, lambda line, message: None), None
+    except ContentError as exc:
+        return None, exc
 
 
 class _Build:
@@ -353,7 +367,7 @@ class _Build:
         return lang, section, page_id
 
     def _page(self, rel, section, page_id, item):
-        values, warnings, errors = _fields(section, item)
+        values, warnings, errors = _kept(item, section, lambda: _fields(section, item))
         for line, message in warnings:
             self.report(rel, line, message, WARNING)
         found = Gatherer()  # every mistake in the file, in one pass
@@ -382,13 +396,10 @@ class _Build:
                         f"{name}: a translation carries only title, summary, translated"
                         f"{' and the cost and cancellation reasons' if activity else ''}; "
                         "this fact comes from the English file", WARNING)
-        try:
-            values = schema.read_fields(
-                allowed, {k: v for k, v in item.meta.items() if k not in facts},
-                item.lines, lambda line, message: None,
-            )
-        except ContentError as exc:
-            self.report_all(rel, exc)
+        values, error = _kept(item, ("translation", activity),
+                              lambda: _translation_fields(item, allowed, facts))
+        if error is not None:
+            self.report_all(rel, error)
             return None
         stale = values["translated"] < original.updated
         if stale:

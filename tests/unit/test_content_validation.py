@@ -271,12 +271,16 @@ def test_a_reload_reads_only_the_changed_files_fields_and_reports_the_rest_again
     and from a saved parse cache; every load still reports every problem."""
     write(root, "en/groups/typo.md", GROUP.replace("title:", "tittle: x\ntitle:")
           .replace("booking: drop-in", "booking: required"))  # a warning and an error
+    write(root, "pl/groups/stay-and-play.md",
+          "---\ntitle: Zabawa\nsummary: Zabawa bez zapisów.\ntranslated: 2026-11-12\n---\n"
+          "Zabawa i piosenki.\n")
     read = []
     real = schema.read_fields
     monkeypatch.setattr(schema, "read_fields", lambda *args: read.append(1) or real(*args))
     loader = ContentLoader(root)
     first = loader.load(today=TODAY)
-    assert len(read) == 3
+    assert len(read) == 4  # three English files and a translation
+    assert ("pl", "groups", "stay-and-play") in first.pages
     assert {p.message[:30] for p in first.problems} == {
         "booking: 'required' needs book", "unknown field 'tittle' is igno"}
     write(root, "en/groups/stay-and-play.md", GROUP.replace("Messy play", "Messy play, again"))
