@@ -111,9 +111,11 @@ def send_claimed(session, mailer, message, sender, domain):
         log.error("outbox message %d could not be composed (%s); marked failed",
                   message.id, type(exc).__name__)
         return False
-    # End the read before talking to the mail server: on SQLite every
-    # transaction holds the database's write lock (BEGIN IMMEDIATE), and a
-    # slow server must not hold up the families' submissions.
+    # No transaction may be open while the mail server is talked to: on
+    # SQLite every transaction holds the database's write lock, and a slow
+    # server must not hold up the families' submissions. claim() read the
+    # message and ended its own; this ends one that reading it opened again
+    # (a session that expires what it read on commit).
     session.commit()
     try:
         mailer.send(email, message.id)

@@ -14,9 +14,11 @@ from sqlalchemy import delete, event, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
+from portal.content.web import snapshot
 from portal.db.engine import make_engine, read_only
 from portal.outbox.delivery import background
-from portal.referrals.models import Referral
+from portal.referrals.models import Draft, Referral
+from portal.referrals.submit import submit
 from tests.support.databases import fresh_database
 
 from .conftest import all_messages, drafts, good_answers, referrals
@@ -106,10 +108,6 @@ def test_two_presses_of_send_at_once_store_one_referral(referral_app):
     the draft but not yet committed when the second arrives: PostgreSQL
     makes the second's delete wait for that commit (SQLite's write lock
     queues the whole transaction), and then it finds the draft gone."""
-    from portal.content.web import snapshot
-    from portal.referrals.models import Draft
-    from portal.referrals.submit import submit
-
     client = referral_app.test_client()
     assert client.post("/en/refer", data=good_answers()).status_code == 302
     [draft] = drafts(referral_app)
