@@ -21,7 +21,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import utcnow
 from ..db.engine import session_factory
@@ -29,6 +30,7 @@ from .mailer import DeliveryError, compose, mailer_for
 from .models import Message
 
 log = logging.getLogger(__name__)
+OUTBOX = Message.__table__
 LEASE = datetime.timedelta(minutes=5)
 MAX_BACKOFF_MINUTES = 6 * 60
 MAX_ATTEMPTS = 40
@@ -47,6 +49,19 @@ def _due(now):
     )
 
 
+# The claim's two statements, built once: building them afresh cost more
+# than running them.
+_CLAIM = (update(OUTBOX)
+          .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)), _due(bindparam("now")))
+          .values(claimed_until=bindparam("until"), claimed_by=bindparam("worker")))
+_CLAIMED = (select(Message)
+            .where(Message.id.in_(bindparam("ids", expanding=True)),
+                   Message.claimed_by == bindparam("worker"))
+            .order_by(Message.id).execution_options(populate_existing=True))
+# An attempt's outcome: the columns to set come with the values.
+_RECORD = update(OUTBOX).where(OUTBOX.c.id == bindparam("message_id"))
+
+
 def sender_name():
     """This host and process, and a token per run: two runs in one process
     (threads, or a run after an earlier one's lease ran out) differ."""
@@ -54,30 +69,26 @@ def sender_name():
 
 
 def claim(session, now, limit=50, only=None, worker=None):
-    """Claim up to ``limit`` due messages for this sender; return them.
+    """Claim up to ``limit`` due messages (or those of ids ``only``) for this
+    sender; return them.
 
-    They are read in the claim's own transaction, so sending them takes no
-    second turn of the database's write lock (SQLite) just to read them.
+    One compare-and-set UPDATE claims them all, and they are read in the
+    claim's own transaction: however many there are, the claim takes one
+    turn of the database's write lock (SQLite).
     """
     worker = worker or sender_name()
     with session.begin():
         if only is not None:
-            candidates = [only]  # one known message: the compare-and-set alone claims it
+            candidates = list(only)  # known messages: the compare-and-set alone claims them
         else:
             query = select(Message.id).where(_due(now)).order_by(Message.id).limit(limit)
             candidates = session.scalars(query.with_for_update(skip_locked=True)).all()
-        claimed = []
-        for message_id in candidates:
-            result = session.execute(
-                update(Message).where(Message.id == message_id, _due(now))
-                .values(claimed_until=now + LEASE, claimed_by=worker)
-            )
-            if result.rowcount == 1:
-                claimed.append(message_id)
-        if not claimed:
+        if not candidates:
             return []
-        return session.scalars(select(Message).where(Message.id.in_(claimed)).order_by(Message.id)
-                               .execution_options(populate_existing=True)).all()
+        session.execute(_CLAIM, {"ids": candidates, "now": now, "until": now + LEASE,
+                                 "worker": worker})
+        # Ours are those this run's name is now on (a run's name is unique).
+        return session.scalars(_CLAIMED, {"ids": candidates, "worker": worker}).all()
 
 
 def renew(session, message_id, worker, until):
@@ -93,6 +104,16 @@ def renew(session, message_id, worker, until):
     return result.rowcount == 1
 
 
+def _record(session, message, **outcome):
+    """Write one attempt's outcome, and show it on ``message``. A plain
+    UPDATE of the row, committed at once: on SQLite the write lock is held
+    for that statement alone, not for the ORM working out what changed."""
+    session.execute(_RECORD, {"message_id": message.id, **outcome})
+    session.commit()
+    for name, value in outcome.items():
+        set_committed_value(message, name, value)
+
+
 def send_claimed(session, mailer, message, sender, domain):
     """Send one claimed message and record the outcome. Return True if sent.
 
@@ -103,11 +124,8 @@ def send_claimed(session, mailer, message, sender, domain):
     try:
         email = compose(sender, message, domain)
     except (ValueError, TypeError) as exc:
-        message.status = "failed"
-        message.attempts += 1
-        message.claimed_until = None
-        message.last_error = f"could not be composed ({type(exc).__name__})"
-        session.commit()
+        _record(session, message, status="failed", attempts=message.attempts + 1,
+                claimed_until=None, last_error=f"could not be composed ({type(exc).__name__})")
         log.error("outbox message %d could not be composed (%s); marked failed",
                   message.id, type(exc).__name__)
         return False
@@ -120,35 +138,29 @@ def send_claimed(session, mailer, message, sender, domain):
     try:
         mailer.send(email, message.id)
     except DeliveryError as exc:
-        now = utcnow()
-        message.attempts += 1
-        message.next_attempt_at = now + backoff(message.attempts)
-        message.claimed_until = None
-        message.last_error = exc.kind
-        if message.attempts >= MAX_ATTEMPTS:
+        attempts = message.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
             # About nine days of trying: stop, and say so loudly. The referral
             # itself is safe in the database and waits in the staff inbox.
-            message.status = "failed"
-            session.commit()
+            _record(session, message, status="failed", attempts=attempts,
+                    claimed_until=None, last_error=exc.kind)
             log.error("outbox message %d given up after %d attempts (%s)",
-                      message.id, message.attempts, exc.kind)
+                      message.id, attempts, exc.kind)
             return False
-        session.commit()
+        _record(session, message, attempts=attempts, next_attempt_at=utcnow() + backoff(attempts),
+                claimed_until=None, last_error=exc.kind)
         log.warning("outbox message %d not delivered (%s); attempt %d, next try at %s",
-                    message.id, exc.kind, message.attempts, message.next_attempt_at.isoformat())
+                    message.id, exc.kind, attempts, message.next_attempt_at.isoformat())
         return False
-    message.status = "sent"
-    message.sent_at = utcnow()
-    message.attempts += 1
-    message.claimed_until = None
-    message.last_error = None
-    session.commit()
+    _record(session, message, status="sent", sent_at=utcnow(), attempts=message.attempts + 1,
+            claimed_until=None, last_error=None)
     log.info("outbox message %d delivered", message.id)
     return True
 
 
 def deliver(sessions, mailer, sender, domain, limit=50, only=None, now=None):
-    """Deliver what is due (or just message ``only``); return (sent, failed)."""
+    """Deliver what is due (or just the messages of ids ``only``); return
+    (sent, failed)."""
     sent = failed = 0
     now = now or utcnow()
     worker = sender_name()
@@ -168,50 +180,67 @@ def deliver(sessions, mailer, sender, domain, limit=50, only=None, now=None):
     return sent, failed
 
 
-def try_now(message_id):
-    """Try one message once, now; a failure leaves it queued for ``flask
-    outbox deliver``. Never raises: whoever asked (a family, a member of
-    staff) has already been told it is done."""
+def try_now(message_ids):
+    """Try these messages once, now; a failure leaves them queued for
+    ``flask outbox deliver``. Never raises: whoever asked (a family, a
+    member of staff) has already been told it is done."""
     config = current_app.config
     try:
         deliver(session_factory(), mailer_for(config), config["MAIL_FROM"], config["MAIL_DOMAIN"],
-                only=message_id)
+                only=message_ids)
     except Exception:
-        log.exception("immediate delivery failed; the message stays in the outbox")
+        log.exception("immediate delivery failed; the messages stay in the outbox")
 
 
 class Background:
     """A few threads per process that make the first attempt at committed
     messages after the response has gone: a mail server that stalls holds
-    one of these (for DELIVERY_TIMEOUT at most), never the family's answer
-    or a web worker's thread. At most ``slots`` attempts wait or run at
-    once; past that a message is left to ``flask outbox deliver``, as one
-    whose attempt failed would be, so nothing is lost and nothing piles up."""
+    one of these (for DELIVERY_TIMEOUT a message at most), never the
+    family's answer or a web worker's thread.
 
-    def __init__(self, threads=2, slots=16):
+    A thread takes every message waiting when it starts, up to ``batch``,
+    and claims them in one transaction: when families send faster than one
+    attempt takes, the attempts share their claims instead of queueing one
+    by one for SQLite's write lock. At most ``slots`` messages wait or are
+    tried at once; past that a message is left to ``flask outbox deliver``,
+    as one whose attempt failed would be, so nothing is lost and nothing
+    piles up."""
+
+    def __init__(self, threads=2, slots=64, batch=16):
         self.threads = threads
+        self.batch = batch
+        self._slots = slots
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox")
-        self._slots = threading.BoundedSemaphore(slots)
         self._idle = threading.Condition()
-        self._running = 0
+        self._waiting = []  # ids not yet taken by a thread
+        self._running = 0  # ids waiting or being tried
 
-    def submit(self, app, message_id):
-        if not self._slots.acquire(blocking=False):
+    def submit(self, app, message_ids):
+        with self._idle:
+            room = max(self._slots - self._running, 0)
+            taken, left = list(message_ids[:room]), message_ids[room:]
+            self._waiting.extend(taken)
+            self._running += len(taken)
+        for message_id in left:
             log.warning("outbox message %d left for `outbox deliver`: immediate attempts are busy",
                         message_id)
-            return
-        with self._idle:
-            self._running += 1
-        self._pool.submit(self._attempt, app, message_id)
+        if taken:
+            # One task per submission: a task finds the ids an earlier one
+            # took already gone and ends at once.
+            self._pool.submit(self._attempt, app)
 
-    def _attempt(self, app, message_id):
+    def _attempt(self, app):
+        with self._idle:
+            message_ids = self._waiting[:self.batch]
+            del self._waiting[:self.batch]
+        if not message_ids:
+            return
         try:
             with app.app_context():
-                try_now(message_id)
+                try_now(message_ids)
         finally:
-            self._slots.release()
             with self._idle:
-                self._running -= 1
+                self._running -= len(message_ids)
                 self._idle.notify_all()
 
     def settle(self, seconds=30):
@@ -226,6 +255,4 @@ background = Background()
 def deliver_soon(message_ids):
     """Queue a first attempt at each committed message, after the response;
     costs the request microseconds. Never raises."""
-    app = current_app._get_current_object()
-    for message_id in message_ids:
-        background.submit(app, message_id)
+    background.submit(current_app._get_current_object(), list(message_ids))

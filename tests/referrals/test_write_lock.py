@@ -8,6 +8,7 @@ write."""
 import sqlite3
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, event, select, text
@@ -17,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from portal.content.web import snapshot
 from portal.db.engine import make_engine, read_only
 from portal.outbox.delivery import background
+from portal.outbox.models import Message
 from portal.referrals.models import Draft, Referral
 from portal.referrals.submit import submit
 from tests.support.databases import fresh_database
@@ -67,6 +69,24 @@ def test_a_referral_takes_the_write_lock_four_times_in_all(make_app, sqlite_url)
     assert referral.reference in page
     assert drafts(app) == []
     assert [message.status for message in all_messages(app)] == ["sent"]
+
+
+def test_first_attempts_waiting_together_share_one_claim(make_app, sqlite_url):
+    """Families sending faster than one attempt takes: the e-mails waiting
+    for a first attempt are claimed together, in one transaction, and each
+    is still recorded the moment it is sent."""
+    app = make_app(DATABASE_URL=sqlite_url, SMTP_URL=None)
+    engine = app.extensions["db"].kw["bind"]
+    with app.extensions["db"].begin() as session:
+        session.add_all([Message(recipient=f"team{n}@example.org", subject=f"Referral {n}",
+                                 body="Open it in the staff inbox.") for n in range(3)])
+    waiting = [message.id for message in all_messages(app)]
+    with transactions(engine) as seen:
+        background.submit(app, waiting)
+        assert background.settle(30)
+    assert seen == ["BEGIN IMMEDIATE"] * 4  # one claim, then each one's record
+    assert [message.status for message in all_messages(app)] == ["sent"] * 3
+    assert len(list((Path(app.config["INSTANCE_DIR"]) / "mail").glob("*.eml"))) == 3
 
 
 def test_a_reader_does_not_wait_for_a_writer_and_cannot_write(sqlite_url):
