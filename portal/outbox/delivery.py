@@ -10,6 +10,13 @@ transaction is held open while the mail server is talked to. A message is
 marked sent in the same moment the server accepts it; only a crash between
 the two (or a server that accepts after we stopped waiting) can repeat it,
 and the repeat carries the same Message-ID.
+
+A message's first attempt is made by the process that stored it, just
+after the response, in a background thread. That message is stored already
+claimed (``claimed_at_birth``), in the transaction that stores its cause,
+so the first attempt needs no claim of its own; if the process never gets
+to it, the claim runs out after ``FIRST_LEASE`` and ``outbox deliver``
+takes the message.
 """
 
 import datetime
@@ -19,10 +26,10 @@ import secrets
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import utcnow
 from ..db.engine import session_factory
@@ -32,6 +39,7 @@ from .models import Message
 log = logging.getLogger(__name__)
 OUTBOX = Message.__table__
 LEASE = datetime.timedelta(minutes=5)
+FIRST_LEASE = datetime.timedelta(minutes=1)
 MAX_BACKOFF_MINUTES = 6 * 60
 MAX_ATTEMPTS = 40
 
@@ -68,9 +76,32 @@ def sender_name():
     return f"{socket.gethostname()[:20]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def claim(session, now, limit=50, only=None, worker=None):
-    """Claim up to ``limit`` due messages (or those of ids ``only``) for this
-    sender; return them.
+def claimed_at_birth(now=None):
+    """The claim a new message is stored with (its columns' values): its
+    first attempt is this process's, for ``FIRST_LEASE``."""
+    return {"claimed_by": sender_name(), "claimed_until": (now or utcnow()) + FIRST_LEASE}
+
+
+@dataclass(frozen=True)
+class Unsent:
+    """A committed message, claimed at birth, as its first attempt needs it."""
+
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    created_at: datetime.datetime
+    attempts: int
+    claimed_by: str
+    claimed_until: datetime.datetime
+
+    @classmethod
+    def of(cls, message):
+        return cls(**{name: getattr(message, name) for name in cls.__dataclass_fields__})
+
+
+def claim(session, now, limit=50, worker=None):
+    """Claim up to ``limit`` due messages for this sender; return them.
 
     One compare-and-set UPDATE claims them all, and they are read in the
     claim's own transaction: however many there are, the claim takes one
@@ -78,11 +109,8 @@ def claim(session, now, limit=50, only=None, worker=None):
     """
     worker = worker or sender_name()
     with session.begin():
-        if only is not None:
-            candidates = list(only)  # known messages: the compare-and-set alone claims them
-        else:
-            query = select(Message.id).where(_due(now)).order_by(Message.id).limit(limit)
-            candidates = session.scalars(query.with_for_update(skip_locked=True)).all()
+        query = select(Message.id).where(_due(now)).order_by(Message.id).limit(limit)
+        candidates = session.scalars(query.with_for_update(skip_locked=True)).all()
         if not candidates:
             return []
         session.execute(_CLAIM, {"ids": candidates, "now": now, "until": now + LEASE,
@@ -105,13 +133,10 @@ def renew(session, message_id, worker, until):
 
 
 def _record(session, message, **outcome):
-    """Write one attempt's outcome, and show it on ``message``. A plain
-    UPDATE of the row, committed at once: on SQLite the write lock is held
-    for that statement alone, not for the ORM working out what changed."""
+    """Write one attempt's outcome: a plain UPDATE of the row, committed at
+    once, so on SQLite the write lock is held for that statement alone."""
     session.execute(_RECORD, {"message_id": message.id, **outcome})
     session.commit()
-    for name, value in outcome.items():
-        set_committed_value(message, name, value)
 
 
 def send_claimed(session, mailer, message, sender, domain):
@@ -147,10 +172,11 @@ def send_claimed(session, mailer, message, sender, domain):
             log.error("outbox message %d given up after %d attempts (%s)",
                       message.id, attempts, exc.kind)
             return False
-        _record(session, message, attempts=attempts, next_attempt_at=utcnow() + backoff(attempts),
+        next_attempt_at = utcnow() + backoff(attempts)
+        _record(session, message, attempts=attempts, next_attempt_at=next_attempt_at,
                 claimed_until=None, last_error=exc.kind)
         log.warning("outbox message %d not delivered (%s); attempt %d, next try at %s",
-                    message.id, exc.kind, attempts, message.next_attempt_at.isoformat())
+                    message.id, exc.kind, attempts, next_attempt_at.isoformat())
         return False
     _record(session, message, status="sent", sent_at=utcnow(), attempts=message.attempts + 1,
             claimed_until=None, last_error=None)
@@ -158,36 +184,56 @@ def send_claimed(session, mailer, message, sender, domain):
     return True
 
 
-def deliver(sessions, mailer, sender, domain, limit=50, only=None, now=None):
-    """Deliver what is due (or just the messages of ids ``only``); return
-    (sent, failed)."""
-    sent = failed = 0
+def deliver(sessions, mailer, sender, domain, limit=50, now=None):
+    """Deliver what is due; return (sent, failed)."""
     now = now or utcnow()
     worker = sender_name()
     with sessions() as session:
         claimed_at = utcnow()
-        for message in claim(session, now, limit=limit, only=only, worker=worker):
+
+        def still_ours(message):
             # Late in a long batch, make sure the claim is still ours first.
-            if utcnow() - claimed_at > LEASE / 2 and \
-                    not renew(session, message.id, worker, max(now, utcnow()) + LEASE):
-                log.warning("outbox message %d: claim ran out and was taken over; skipped",
-                            message.id)
-                continue
-            if send_claimed(session, mailer, message, sender, domain):
-                sent += 1
-            else:
-                failed += 1
+            return utcnow() - claimed_at <= LEASE / 2 or \
+                renew(session, message.id, worker, max(now, utcnow()) + LEASE)
+
+        return _send_all(session, mailer, sender, domain,
+                         claim(session, now, limit=limit, worker=worker), still_ours)
+
+
+def first_attempt(sessions, mailer, sender, domain, messages):
+    """Make the first attempt at ``messages`` (``Unsent``: claimed when they
+    were stored, so no claim is needed now); return (sent, failed)."""
+    with sessions() as session:
+
+        def still_ours(message):
+            # Queued behind a slow server for half the lease: renew it first.
+            return utcnow() <= message.claimed_until - FIRST_LEASE / 2 or \
+                renew(session, message.id, message.claimed_by, utcnow() + FIRST_LEASE)
+
+        return _send_all(session, mailer, sender, domain, messages, still_ours)
+
+
+def _send_all(session, mailer, sender, domain, messages, still_ours):
+    sent = failed = 0
+    for message in messages:
+        if not still_ours(message):
+            log.warning("outbox message %d: claim ran out and was taken over; skipped",
+                        message.id)
+        elif send_claimed(session, mailer, message, sender, domain):
+            sent += 1
+        else:
+            failed += 1
     return sent, failed
 
 
-def try_now(message_ids):
-    """Try these messages once, now; a failure leaves them queued for
-    ``flask outbox deliver``. Never raises: whoever asked (a family, a
-    member of staff) has already been told it is done."""
+def try_now(messages):
+    """Try these messages (``Unsent``) once, now; a failure leaves them
+    queued for ``flask outbox deliver``. Never raises: whoever asked (a
+    family, a member of staff) has already been told it is done."""
     config = current_app.config
     try:
-        deliver(session_factory(), mailer_for(config), config["MAIL_FROM"], config["MAIL_DOMAIN"],
-                only=message_ids)
+        first_attempt(session_factory(), mailer_for(config), config["MAIL_FROM"],
+                      config["MAIL_DOMAIN"], messages)
     except Exception:
         log.exception("immediate delivery failed; the messages stay in the outbox")
 
@@ -199,12 +245,10 @@ class Background:
     family's answer or a web worker's thread.
 
     A thread takes every message waiting when it starts, up to ``batch``,
-    and claims them in one transaction: when families send faster than one
-    attempt takes, the attempts share their claims instead of queueing one
-    by one for SQLite's write lock. At most ``slots`` messages wait or are
-    tried at once; past that a message is left to ``flask outbox deliver``,
-    as one whose attempt failed would be, so nothing is lost and nothing
-    piles up."""
+    and tries them one after another in one database session. At most
+    ``slots`` messages wait or are tried at once; past that a message is
+    left to ``flask outbox deliver`` once its claim runs out, so nothing is
+    lost and nothing piles up."""
 
     def __init__(self, threads=2, slots=64, batch=16):
         self.threads = threads
@@ -212,18 +256,18 @@ class Background:
         self._slots = slots
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox")
         self._idle = threading.Condition()
-        self._waiting = []  # ids not yet taken by a thread
-        self._running = 0  # ids waiting or being tried
+        self._waiting = []  # messages not yet taken by a thread
+        self._running = 0  # messages waiting or being tried
 
-    def submit(self, app, message_ids):
+    def submit(self, app, messages):
         with self._idle:
             room = max(self._slots - self._running, 0)
-            taken, left = list(message_ids[:room]), message_ids[room:]
+            taken, left = list(messages[:room]), messages[room:]
             self._waiting.extend(taken)
             self._running += len(taken)
-        for message_id in left:
-            log.warning("outbox message %d left for `outbox deliver`: immediate attempts are busy",
-                        message_id)
+        for message in left:
+            log.warning("outbox message %d left for `outbox deliver` (when its claim runs "
+                        "out): immediate attempts are busy", message.id)
         if taken:
             # One task per submission: a task finds the ids an earlier one
             # took already gone and ends at once.
@@ -231,16 +275,16 @@ class Background:
 
     def _attempt(self, app):
         with self._idle:
-            message_ids = self._waiting[:self.batch]
+            messages = self._waiting[:self.batch]
             del self._waiting[:self.batch]
-        if not message_ids:
+        if not messages:
             return
         try:
             with app.app_context():
-                try_now(message_ids)
+                try_now(messages)
         finally:
             with self._idle:
-                self._running -= len(message_ids)
+                self._running -= len(messages)
                 self._idle.notify_all()
 
     def settle(self, seconds=30):
@@ -252,7 +296,8 @@ class Background:
 background = Background()
 
 
-def deliver_soon(message_ids):
-    """Queue a first attempt at each committed message, after the response;
-    costs the request microseconds. Never raises."""
-    background.submit(current_app._get_current_object(), list(message_ids))
+def deliver_soon(messages):
+    """Queue a first attempt at each committed message (stored with
+    ``claimed_at_birth()``), after the response; costs the request
+    microseconds. Never raises."""
+    background.submit(current_app._get_current_object(), [Unsent.of(m) for m in messages])

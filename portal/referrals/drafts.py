@@ -11,13 +11,20 @@ import secrets
 
 from flask import current_app
 from flask import session as cookie
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, insert, update
 
 from ..clock import utcnow
-from ..db.engine import db
+from ..db.engine import db, read_only
 from .models import Draft
 
 COOKIE_KEY = "draft"
+# The writes, as plain statements built once: a draft is one row, and the
+# ORM's bookkeeping for it cost more than the statements themselves.
+DRAFTS = Draft.__table__
+_INSERT = insert(DRAFTS)
+_UPDATE = update(DRAFTS).where(DRAFTS.c.id == bindparam("draft_id"))
+_DELETE = delete(DRAFTS).where(DRAFTS.c.id == bindparam("draft_id"))
+_DELETE_STALE = delete(DRAFTS).where(Draft.touched_at < bindparam("cutoff"))
 
 
 def idle_limit():
@@ -25,14 +32,20 @@ def idle_limit():
 
 
 def current():
-    """Return this family's draft, or None if there is none or it has expired."""
+    """Return this family's draft, or None if there is none or it has expired.
+
+    It is read in a transaction of its own that only reads, so on SQLite the
+    write lock is taken afterwards, by the write alone (sending, saving),
+    not held while the request works out what to write.
+    """
     draft_id = cookie.get(COOKIE_KEY)
     if not draft_id:
         return None
     session = db()
-    draft = session.get(Draft, draft_id)
+    draft = read_only(session).get(Draft, draft_id)
+    session.commit()  # the read ends here
     if draft is not None and draft.touched_at < utcnow() - idle_limit():
-        session.delete(draft)
+        session.execute(_DELETE, {"draft_id": draft_id})
         session.commit()
         draft = None
     if draft is None:
@@ -43,13 +56,16 @@ def current():
 def save(answers):
     """Keep the answers in this family's draft (a new one if needed)."""
     session = db()
-    draft = current() or Draft(id=secrets.token_urlsafe(32))
-    draft.answers = answers
-    draft.touched_at = utcnow()
-    session.add(draft)
+    draft = current()
+    values = {"answers": answers, "created_at": utcnow()}  # created_at: touched_at's column
+    if draft is None:
+        draft_id = secrets.token_urlsafe(32)
+        session.execute(_INSERT, {"id": draft_id, **values})
+    else:
+        draft_id = draft.id
+        session.execute(_UPDATE, {"draft_id": draft_id, **values})
     session.commit()
-    cookie[COOKIE_KEY] = draft.id
-    return draft
+    cookie[COOKIE_KEY] = draft_id
 
 
 def touch(draft):
@@ -73,12 +89,11 @@ def discard(session, draft_id):
     request deleted it first; on PostgreSQL this waits for that one's commit)."""
     found = True
     if draft_id:
-        found = session.execute(delete(Draft).where(Draft.id == draft_id)).rowcount == 1
+        found = session.execute(_DELETE, {"draft_id": draft_id}).rowcount == 1
     delete_stale(session, idle_limit())
     return found
 
 
 def delete_stale(session, idle, now=None):
     """Delete every draft idle longer than ``idle``; return how many."""
-    cutoff = (now or utcnow()) - idle
-    return session.execute(delete(Draft).where(Draft.touched_at < cutoff)).rowcount
+    return session.execute(_DELETE_STALE, {"cutoff": (now or utcnow()) - idle}).rowcount

@@ -9,9 +9,11 @@ import logging
 
 from flask import current_app
 from flask_babel import force_locale, gettext
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..localities.routing import route
+from ..outbox.delivery import claimed_at_birth
 from ..outbox.models import Message
 from .drafts import discard
 from .models import Referral
@@ -33,7 +35,7 @@ def _to_team(referral, team, inbox_url, language, subject, body):
     values = dict(reference=referral.reference, team=team.name, url=inbox_url)
     with force_locale(language):
         return Message(referral_id=referral.id, recipient=team.email,
-                       subject=subject(values), body=body(values))
+                       subject=subject(values), body=body(values), **claimed_at_birth())
 
 
 def team_message(referral, team, inbox_url, language):
@@ -58,9 +60,17 @@ def moved_message(referral, team, inbox_url, language):
             "This e-mail holds no personal details on purpose.", **values))
 
 
+# What the confirmation page shows: the reference, and how the team will
+# get in touch. Only these columns are read (and unsealed).
+_SENT = select(Referral.reference, Referral.contact_ways, Referral.phone, Referral.phone_e164,
+               Referral.email).where(Referral.id == bindparam("referral_id"))
+
+
 def sent(session, referral_id):
-    """Return the referral just sent, for its confirmation page (None if gone)."""
-    return session.get(Referral, referral_id) if referral_id else None
+    """Return what the confirmation page shows of the referral just sent
+    (a row with those columns), or None if it is gone."""
+    return session.execute(_SENT, {"referral_id": referral_id}).one_or_none() if referral_id \
+        else None
 
 
 def submit(session, answers, localities, lang, inbox_url_for, staff_language="en", draft_id=None):
@@ -83,10 +93,11 @@ def submit(session, answers, localities, lang, inbox_url_for, staff_language="en
         if destination.team.deputy_email:
             # The same e-mail to the team's named deputy, delivered on its own.
             referral.messages.append(Message(recipient=destination.team.deputy_email,
-                                             subject=message.subject, body=message.body))
+                                             subject=message.subject, body=message.body,
+                                             **claimed_at_birth()))
         session.add(referral)
         try:
-            if not discard(session, draft_id):  # flushes the referral first
+            if not discard(session, draft_id):  # the referral is written at the commit
                 session.rollback()
                 log.info("a draft was sent twice at once; the second press stored nothing")
                 return None, destination

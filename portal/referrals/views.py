@@ -153,7 +153,7 @@ def send():
     # answer of the family's is ever in a cookie.
     cookie["done"] = {"referral": referral.id, "team": destination.team.id,
                       "outside": destination.outside_area}
-    deliver_soon([message.id for message in referral.messages])
+    deliver_soon(referral.messages)
     return redirect(url_for(".done"))
 
 

@@ -58,7 +58,7 @@ def may_move(user):
 
 def move(session, user, referral, team, reason, staff_language):
     """Give the referral to ``team`` with an e-mail to it, in one commit;
-    return the e-mail's outbox id (the team it leaves no longer sees it)."""
+    return the e-mail (the team it leaves no longer sees it)."""
     previous = referral.team_id
     referral.team_id = team.id
     reason = (reason or "").strip()
@@ -68,4 +68,4 @@ def move(session, user, referral, team, reason, staff_language):
     session.add(message)
     record(session, "move referral", referral, detail=f"{previous} to {team.id}", staff_id=user.id)
     session.commit()
-    return message.id
+    return message

@@ -209,9 +209,9 @@ def move(reference):
     if not form.validate_on_submit():
         abort(400)
     content = snapshot()
-    message_id = actions.move(db(), current_user, found, content.localities.team(form.team.data),
-                              form.reason.data, content.default_language)
-    deliver_soon([message_id])
+    message = actions.move(db(), current_user, found, content.localities.team(form.team.data),
+                           form.reason.data, content.default_language)
+    deliver_soon([message])
     return redirect(url_for("staff.referral", reference=found.reference))
 
 

@@ -544,3 +544,22 @@ def test_healthz_stays_up_and_says_so_when_the_database_is_not(make_app, tmp_pat
     assert response.get_json()["database"] == {"reachable": False}
     assert "healthz: the database did not answer (OperationalError)" in caplog.text
     assert app.test_client().get("/en/hubs/adswood").status_code == 200  # the site is still up
+
+
+def test_a_first_attempt_that_never_came_is_left_to_outbox_deliver(mail_app, smtp, monkeypatch):
+    """An e-mail is stored already claimed for its first attempt in this
+    process, so `outbox deliver` (on any server) leaves it alone meanwhile;
+    if the process never makes that attempt (it died, or its attempts were
+    busy), the claim runs out after FIRST_LEASE and the outbox sends it."""
+    smtp.start()
+    monkeypatch.setattr(delivery.background, "submit", lambda app, messages: None)  # a dead process
+    _, reference, _ = submit(mail_app)
+    (message,) = stored(mail_app)[1]
+    assert message.status == "pending" and message.attempts == 0
+    assert message.claimed_by and message.claimed_until > utcnow()
+    assert deliver_now(mail_app) == (0, 0)  # still this process's to try
+    later = message.claimed_until + datetime.timedelta(seconds=1)
+    assert later - message.created_at <= delivery.FIRST_LEASE + datetime.timedelta(seconds=5)
+    assert deliver_now(mail_app, now=later) == (1, 0)
+    (email,) = smtp.wait_for(1)
+    assert reference in email["Subject"]
