@@ -64,8 +64,8 @@ def country_name(e164, locale):
     phonenumbers' geocoder: importing that loads its place names for every
     number prefix in the world, about 100 MB in every worker.
     """
-    if not e164:
-        return ""
+    if not e164 or e164.startswith("+44"):
+        return ""  # most numbers: no need to parse one to know it is the UK's
     number = phonenumbers.parse(e164, None)
     region = phonenumbers.region_code_for_number(number)
     if number.country_code == 44 or not region:

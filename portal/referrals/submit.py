@@ -97,7 +97,7 @@ def submit(session, answers, localities, lang, inbox_url_for, staff_language="en
                                              **claimed_at_birth()))
         session.add(referral)
         try:
-            if not discard(session, draft_id):  # the referral is written at the commit
+            if not discard(session, draft_id):  # flushes the referral first
                 session.rollback()
                 log.info("a draft was sent twice at once; the second press stored nothing")
                 return None, destination
