@@ -1,8 +1,10 @@
 """Send an e-mail by SMTP, or write it to a folder when no server is set."""
 
+import functools
 import smtplib
 import ssl
 import time
+from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,12 +18,20 @@ class DeliveryError(Exception):
         self.kind = kind
 
 
+@functools.lru_cache(maxsize=128)
+def _address(name, value):
+    """An address header, parsed once: the sender and the teams' addresses
+    are few, and parsing one is most of the cost of an e-mail. Stored as
+    parsed, it is still refused if it holds a line break."""
+    return policy.default.header_store_parse(name, value)[1]
+
+
 def compose(sender, message, domain):
     """Build the e-mail; its Message-ID is fixed per outbox row, so a copy
     sent twice after a crash is recognisable as the same message."""
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.recipient
+    email["From"] = _address("From", sender)
+    email["To"] = _address("To", message.recipient)
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
     email.set_content(message.body)
@@ -33,9 +43,9 @@ class FileMailer:
 
     def __init__(self, folder):
         self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
 
     def send(self, email, message_id):
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"outbox-{message_id}.eml"
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(bytes(email))
