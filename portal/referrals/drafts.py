@@ -11,16 +11,18 @@ import secrets
 
 from flask import current_app
 from flask import session as cookie
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..clock import utcnow
 from ..db.engine import db, read_only
 from .models import Draft
 
 COOKIE_KEY = "draft"
-# The writes, as plain statements built once: a draft is one row, and the
-# ORM's bookkeeping for it cost more than the statements themselves.
+# Plain statements built once: a draft is one row, and the ORM's
+# bookkeeping for it cost more than the statements themselves.
 DRAFTS = Draft.__table__
+_READ = select(DRAFTS.c.id, Draft.touched_at, DRAFTS.c.answers).where(
+    DRAFTS.c.id == bindparam("draft_id"))
 _INSERT = insert(DRAFTS)
 _UPDATE = update(DRAFTS).where(DRAFTS.c.id == bindparam("draft_id"))
 _DELETE = delete(DRAFTS).where(DRAFTS.c.id == bindparam("draft_id"))
@@ -32,7 +34,8 @@ def idle_limit():
 
 
 def current():
-    """Return this family's draft, or None if there is none or it has expired.
+    """Return this family's draft (a row: id, touched_at, answers), or None
+    if there is none or it has expired.
 
     It is read in a transaction of its own that only reads, so on SQLite the
     write lock is taken afterwards, by the write alone (sending, saving),
@@ -42,7 +45,7 @@ def current():
     if not draft_id:
         return None
     session = db()
-    draft = read_only(session).get(Draft, draft_id)
+    draft = read_only(session).execute(_READ, {"draft_id": draft_id}).one_or_none()
     session.commit()  # the read ends here
     if draft is not None and draft.touched_at < utcnow() - idle_limit():
         session.execute(_DELETE, {"draft_id": draft_id})
@@ -70,8 +73,9 @@ def save(answers):
 
 def touch(draft):
     """Restart the idle clock: the family is still reading their answers."""
-    draft.touched_at = utcnow()
-    db().commit()
+    session = db()
+    session.execute(_UPDATE, {"draft_id": draft.id, "created_at": utcnow()})
+    session.commit()
 
 
 def forget():
