@@ -13,7 +13,7 @@ and the repeat carries the same Message-ID.
 
 A message's first attempt is made by the process that stored it, just
 after the response, in a background thread. That message is stored already
-claimed (``claimed_at_birth``), in the transaction that stores its cause,
+claimed (``queue``), in the transaction that stores its cause,
 so the first attempt needs no claim of its own; if the process never gets
 to it, the claim runs out after ``FIRST_LEASE`` and ``outbox deliver``
 takes the message.
@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from ..clock import utcnow
 from ..db.engine import session_factory
@@ -76,15 +76,9 @@ def sender_name():
     return f"{socket.gethostname()[:20]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def claimed_at_birth(now=None):
-    """The claim a new message is stored with (its columns' values): its
-    first attempt is this process's, for ``FIRST_LEASE``."""
-    return {"claimed_by": sender_name(), "claimed_until": (now or utcnow()) + FIRST_LEASE}
-
-
 @dataclass(frozen=True)
 class Unsent:
-    """A committed message, claimed at birth, as its first attempt needs it."""
+    """A message stored by ``queue``, as its first attempt needs it."""
 
     id: int
     recipient: str
@@ -95,9 +89,23 @@ class Unsent:
     claimed_by: str
     claimed_until: datetime.datetime
 
-    @classmethod
-    def of(cls, message):
-        return cls(**{name: getattr(message, name) for name in cls.__dataclass_fields__})
+
+_QUEUE = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
+
+
+def queue(session, messages):
+    """Store e-mails (dicts: recipient, subject, body, referral_id) in the
+    session's transaction, claimed for their first attempt by this process
+    for ``FIRST_LEASE``; return them as ``Unsent``, for ``deliver_soon``
+    once the transaction is committed."""
+    now = utcnow()
+    rows = [{**message, "created_at": now, "next_attempt_at": now, "status": "pending",
+             "attempts": 0, "claimed_by": sender_name(), "claimed_until": now + FIRST_LEASE}
+            for message in messages]
+    ids = session.execute(_QUEUE, rows).scalars().all()
+    return [Unsent(id=message_id, recipient=row["recipient"], subject=row["subject"],
+                   body=row["body"], created_at=now, attempts=0, claimed_by=row["claimed_by"],
+                   claimed_until=row["claimed_until"]) for message_id, row in zip(ids, rows)]
 
 
 def claim(session, now, limit=50, worker=None):
@@ -297,7 +305,7 @@ background = Background()
 
 
 def deliver_soon(messages):
-    """Queue a first attempt at each committed message (stored with
-    ``claimed_at_birth()``), after the response; costs the request
-    microseconds. Never raises."""
-    background.submit(current_app._get_current_object(), [Unsent.of(m) for m in messages])
+    """Make the first attempt at committed messages (``Unsent``, from
+    ``queue``) after the response; costs the request microseconds. Never
+    raises."""
+    background.submit(current_app._get_current_object(), list(messages))

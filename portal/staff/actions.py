@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..audit.log import record
+from ..outbox.delivery import queue
 from ..referrals import safe_contact
 from ..referrals.submit import inbox_url, moved_message
 from .inbox import LABELS
@@ -64,8 +65,8 @@ def move(session, user, referral, team, reason, staff_language):
     reason = (reason or "").strip()
     session.add(ReferralEvent(referral_id=referral.id, staff_id=user.id, kind=EventKind.TEAM,
                               text=f"moved from {previous} to {team.id}" + (f": {reason}" if reason else "")))
-    message = moved_message(referral, team, inbox_url(referral.reference), staff_language)
-    session.add(message)
+    message = moved_message(referral.reference, team, inbox_url(referral.reference), staff_language)
+    [unsent] = queue(session, [{**message, "referral_id": referral.id}])
     record(session, "move referral", referral, detail=f"{previous} to {team.id}", staff_id=user.id)
     session.commit()
-    return message
+    return unsent

@@ -179,10 +179,9 @@ def test_a_family_fills_in_checks_changes_and_sends(referral_app, referral_pages
 
 def test_the_referral_and_its_email_are_one_transaction(referral_app, monkeypatch):
     """If the e-mail row cannot be written, the referral is not stored either."""
-    from portal.outbox.models import Message
 
-    def broken_message(referral, team, inbox_url, language):
-        return Message(recipient=None, subject="x", body="x")  # recipient is NOT NULL
+    def broken_message(reference, team, inbox_url, language):
+        return {"recipient": None, "subject": "x", "body": "x"}  # recipient is NOT NULL
 
     monkeypatch.setattr("portal.referrals.submit.team_message", broken_message)
     client = referral_app.test_client()
