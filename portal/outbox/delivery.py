@@ -276,9 +276,9 @@ class Background:
         for message in left:
             log.warning("outbox message %d left for `outbox deliver` (when its claim runs "
                         "out): immediate attempts are busy", message.id)
-        if taken:
-            # One task per submission: a task finds the ids an earlier one
-            # took already gone and ends at once.
+        # A task for every batch submitted: a task that finds the messages
+        # already taken by an earlier one ends at once.
+        for _ in range(0, len(taken), self.batch):
             self._pool.submit(self._attempt, app)
 
     def _attempt(self, app):
