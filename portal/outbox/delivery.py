@@ -99,13 +99,13 @@ def queue(session, messages):
     for ``FIRST_LEASE``; return them as ``Unsent``, for ``deliver_soon``
     once the transaction is committed."""
     now = utcnow()
+    claim = {"claimed_by": sender_name(), "claimed_until": now + FIRST_LEASE}
     rows = [{**message, "created_at": now, "next_attempt_at": now, "status": "pending",
-             "attempts": 0, "claimed_by": sender_name(), "claimed_until": now + FIRST_LEASE}
-            for message in messages]
+             "attempts": 0, **claim} for message in messages]
     ids = session.execute(_QUEUE, rows).scalars().all()
     return [Unsent(id=message_id, recipient=row["recipient"], subject=row["subject"],
-                   body=row["body"], created_at=now, attempts=0, claimed_by=row["claimed_by"],
-                   claimed_until=row["claimed_until"]) for message_id, row in zip(ids, rows)]
+                   body=row["body"], created_at=now, attempts=0, **claim)
+            for message_id, row in zip(ids, rows)]
 
 
 def claim(session, now, limit=50, worker=None):
