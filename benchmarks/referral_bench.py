@@ -54,7 +54,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # portal, and tests.support: the gunicorn runner and HTTP client
-from tests.support.http import HttpClient  # noqa: E402
+from tests.support.http import HttpClient, LeanHttpClient  # noqa: E402
 from tests.support.servers import Gunicorn, stop_on_sigterm  # noqa: E402
 
 BENCHMARKS = Path(__file__).resolve().parent
@@ -98,9 +98,12 @@ class Failed(Exception):
     pass
 
 
-def journey(base, number, timings):
+CLIENTS = {"lean": LeanHttpClient, "http.client": HttpClient}
+
+
+def journey(base, number, timings, client="lean"):
     """One family from form to reference; return the reference."""
-    browser = HttpClient(base)
+    browser = CLIENTS[client](base)
     marks = [time.perf_counter()]
     status, _, page = browser.request("GET", "/en/refer")
     marks.append(time.perf_counter())
@@ -126,7 +129,7 @@ def journey(base, number, timings):
     return found.group(1)
 
 
-def families(base, first, step, ready, go, deadline, queue):
+def families(base, client, first, step, ready, go, deadline, queue):
     """A client process: families one after another until the deadline."""
     references, latencies, failures = [], [], {}
     timings = [0.0] * len(STEPS)
@@ -134,25 +137,27 @@ def families(base, first, step, ready, go, deadline, queue):
     ready.put(os.getpid())
     go.wait(120)
     deadline = deadline.value
+    cpu = time.process_time()  # the run's own, without the start-up's imports
     while time.monotonic() < deadline:
         started = time.perf_counter()
         try:
-            references.append(journey(base, number, timings))
+            references.append(journey(base, number, timings, client))
             latencies.append(time.perf_counter() - started)
         except Failed as exc:
             failures[str(exc)] = failures.get(str(exc), 0) + 1
         except (OSError, http.client.HTTPException) as exc:
             failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
         number += step
-    queue.put((references, latencies, failures, timings, time.process_time()))
+    queue.put((references, latencies, failures, timings, time.process_time() - cpu))
 
 
-def hellos(base, ready, go, deadline, queue):
-    browser = HttpClient(base)
+def hellos(base, client, ready, go, deadline, queue):
+    browser = CLIENTS[client](base)
     count = errors = 0
     ready.put(os.getpid())
     go.wait(120)
     deadline = deadline.value
+    cpu = time.process_time()
     while time.monotonic() < deadline:
         try:
             status, _, _ = browser.request("GET", "/")
@@ -160,7 +165,7 @@ def hellos(base, ready, go, deadline, queue):
         except (OSError, http.client.HTTPException):
             errors += 1
         count += 1
-    queue.put((count, errors, time.process_time()))
+    queue.put((count, errors, time.process_time() - cpu))
 
 
 def run_clients(target, clients, seconds, args_for):
@@ -241,6 +246,9 @@ def main(argv=None):
     parser.add_argument("--hello-seconds", type=float, default=5,
                         help="seconds of the hello reference (5)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
+    parser.add_argument("--client", choices=CLIENTS, default="lean",
+                        help="the clients' HTTP: a plain socket (lean, the default) or "
+                        "http.client, which costs the shared CPUs more")
     parser.add_argument("--database-url", help="a scratch database to use instead of "
                         "SQLite (it is emptied first)")
     parser.add_argument("--smtp", action="store_true",
@@ -287,14 +295,15 @@ def run(args, workdir):
     print(f"  python {sys.version.split()[0]}, {os.cpu_count()} CPUs, gunicorn "
           f"{gunicorn.__version__}, {args.workers} sync workers on 127.0.0.1, {kind}, "
           f"e-mail {'to a loopback SMTP server' if smtp else 'to files'}")
-    print(f"  client: {args.clients} processes (Python http.client, a new connection "
+    how = "a plain socket" if args.client == "lean" else "http.client"
+    print(f"  client: {args.clients} Python processes ({how}, a new connection "
           "per request, as sync workers close them)")
     try:
         # The reference: a bare Flask app, same server settings, same client.
         with Gunicorn("hello_app:app", BENCHMARKS, args.workers, {}, workdir, "hello") as hello:
             cpu = hello.workers_cpu_seconds()
             results, seconds = run_clients(hellos, args.clients, args.hello_seconds,
-                                           lambda i: (hello.base,))
+                                           lambda i: (hello.base, args.client))
             hello_cpu = hello.workers_cpu_seconds() - cpu
             hello_requests = sum(count for count, _, _ in results)
             hello_rps = hello_requests / seconds
@@ -306,7 +315,7 @@ def run(args, workdir):
             cpu = app.workers_cpu_seconds()
             results, seconds = run_clients(
                 families, args.clients, args.seconds,
-                lambda i: (app.base, i, args.clients))
+                lambda i: (app.base, args.client, i, args.clients))
             app_cpu = app.workers_cpu_seconds() - cpu
             log = app.log_text()
     finally:
@@ -424,6 +433,7 @@ def profile(workdir, journeys=300):
     timed(app, "wsgi_app", step)
     timed(delivery, "try_now", lambda args, seconds: steps.__setitem__(attempt, steps[attempt] + seconds))
     timed(views, "render_template", part("rendering the templates (form, done)"))
+    timed(views, "render_in_kept_layout", part("rendering the templates (form, done)"))
     timed(views, "_form", part("building the form (ReferralForm)"))
     timed(views, "submit", part("storing referral + outbox message (one commit)"))
     timed(views, "deliver_soon", part("queueing the first delivery attempt (run after the response)"))
