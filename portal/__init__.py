@@ -49,8 +49,9 @@ def create_app(config=None):
     limiter.init_app(app)
     locale.init_app(app)
 
-    from . import templating
+    from . import kept_layout, templating
     templating.init_app(app)
+    kept_layout.init_app(app)
 
     from .api.views import bp as api_bp
     from .editors.reports import bp as page_reports_bp

@@ -11,6 +11,7 @@ from ..db.engine import db, read_only
 from ..extensions import csrf, limiter
 from ..forms.timeouts import TIMED_OUT, keeps_answers
 from ..i18n.locale import current_language, language_name
+from ..kept_layout import render as render_in_kept_layout
 from ..localities.routing import route
 from ..outbox.delivery import deliver_soon
 from . import blank_form, drafts
@@ -165,8 +166,9 @@ def done():
     if referral is None:
         return redirect(url_for(".start"))
     team = snapshot().localities.team(finished["team"])
-    return render_template("referrals/done.html", referral=referral, reference=referral.reference,
-                           team=team, outside=finished["outside"])
+    return render_in_kept_layout("referrals/done.html", referral=referral,
+                                 reference=referral.reference, team=team,
+                                 outside=finished["outside"])
 
 
 @bp.route("/status", methods=["GET", "POST"])
