@@ -8,6 +8,7 @@ from sqlalchemy.orm import sessionmaker
 
 from .deadline import bound
 from .sealed import keyring
+from .write_turns import for_url as write_turns_for
 
 log = logging.getLogger(__name__)
 READ_ONLY = "portal_read_only"
@@ -33,6 +34,9 @@ def make_engine(url, keys=None, timeout=None):
 def _engine(url, timeout):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        turns = write_turns_for(engine.url)
+        if turns:
+            turns.install(engine)
 
         @event.listens_for(engine, "connect")
         def sqlite_pragmas(connection, record):
@@ -48,14 +52,25 @@ def _engine(url, timeout):
         @event.listens_for(engine, "begin")
         def sqlite_begin(connection):
             # Take the write lock at BEGIN so two writers queue instead of
-            # failing half-way (pysqlite's deferred BEGIN would deadlock).
+            # failing half-way (pysqlite's deferred BEGIN would deadlock);
+            # our own writers queue on write_turns' file lock before it.
             # A reader (see read_only) takes no lock, so it never waits for
             # a writer; query_only makes a write in it fail at once.
             reader = bool(connection.get_execution_options().get(READ_ONLY))
             if connection.info.get(READ_ONLY, False) != reader:
                 connection.exec_driver_sql(f"PRAGMA query_only={int(reader)}")
                 connection.info[READ_ONLY] = reader
-            connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
+            if reader or not turns:
+                connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
+                return
+            # Queue on the file lock first (see write_turns.py).
+            dbapi_connection = connection.connection.dbapi_connection
+            turns.take(dbapi_connection)
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                turns.give_back(dbapi_connection)
+                raise
 
         # Let SQLAlchemy, not pysqlite, say when a transaction begins.
         @event.listens_for(engine, "connect")
