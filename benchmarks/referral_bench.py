@@ -234,6 +234,18 @@ def stored(url):
     return references, outbox
 
 
+def machine_cpu():
+    """The machine's CPU time so far by kind (Linux's /proc/stat), or {}:
+    whether the run left CPUs idle, and how much the hypervisor took (steal)."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return {}
+    user, nice, system, idle, iowait, irq, softirq, steal = ticks
+    return {"busy": user + nice + system + irq + softirq, "idle": idle + iowait, "steal": steal}
+
+
 def percentile(values, fraction):
     values = sorted(values)
     return values[min(len(values) - 1, int(fraction * len(values)))] if values else float("nan")
@@ -312,11 +324,12 @@ def run(args, workdir):
 
         with Gunicorn("bench_app:app", workdir, args.workers, env, workdir, "app") as app:
             warm = [journey(app.base, 10**7 + n, [0.0] * 4) for n in range(5)]
-            cpu = app.workers_cpu_seconds()
+            cpu, machine = app.workers_cpu_seconds(), machine_cpu()
             results, seconds = run_clients(
                 families, args.clients, args.seconds,
                 lambda i: (app.base, args.client, i, args.clients))
             app_cpu = app.workers_cpu_seconds() - cpu
+            machine = {key: after - machine.get(key, 0) for key, after in machine_cpu().items()}
             log = app.log_text()
     finally:
         if smtp:
@@ -353,6 +366,10 @@ def run(args, workdir):
           f"{1000 * hello_cpu / max(hello_requests, 1):.2f} ms per request; workers busy "
           f"{100 * app_cpu / (seconds * args.workers):.0f}% of {args.workers} x {seconds:.0f} s; "
           f"the client used {client_cpu:.1f} CPU s of {os.cpu_count() * seconds:.0f}")
+    if machine:
+        spent = sum(machine.values()) or 1
+        print("  the machine's CPUs meanwhile (/proc/stat): " + ", ".join(
+            f"{name} {100 * ticks / spent:.0f}%" for name, ticks in machine.items()))
     total = sum(timings) or 1
     print("  client-side time by step: " + ", ".join(
         f"{name} {100 * t / total:.0f}% ({1000 * t / max(done, 1):.1f} ms)"
