@@ -5,7 +5,9 @@ import smtplib
 import ssl
 import time
 from email import policy
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.mime.text import MIMEText
+from email.utils import formataddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,21 +22,45 @@ class DeliveryError(Exception):
 
 @functools.lru_cache(maxsize=128)
 def _address(name, value):
-    """An address header, parsed once: the sender and the teams' addresses
-    are few, and parsing one is most of the cost of an e-mail. Stored as
-    parsed, it is still refused if it holds a line break."""
-    return policy.default.header_store_parse(name, value)[1]
+    """An address header's value, checked by the e-mail package's strict
+    parser once per address (the sender and the teams' addresses are few):
+    one with a line break is refused (ValueError). Written back with only
+    the display names encoded (RFC 2047), the addresses as they are."""
+    header = policy.default.header_store_parse(name, value)[1]
+    return ", ".join(formataddr((address.display_name, address.addr_spec))
+                     for address in header.addresses)
+
+
+@functools.lru_cache(maxsize=8)
+def _domain(domain):
+    """The Message-ID's domain, checked the same way, once."""
+    policy.default.header_store_parse("Message-ID", f"<check@{domain}>")
+    return domain
+
+
+# Quoted-printable: a body in plain ASCII reads as it is in the raw e-mail
+# (base64, the package's choice for UTF-8, would not).
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP
 
 
 def compose(sender, message, domain):
     """Build the e-mail; its Message-ID is fixed per outbox row, so a copy
-    sent twice after a crash is recognisable as the same message."""
-    email = EmailMessage()
+    sent twice after a crash is recognisable as the same message.
+
+    Built with ``email.mime`` (the package's compat32 API): about a quarter
+    of the CPU of ``EmailMessage`` with the default policy, whose header
+    parsing and refolding was half of a referral's first delivery attempt.
+    Every header value still goes through the strict parser, which refuses
+    a line break (ValueError), before it is used: the addresses and the
+    domain once each, the subject each time.
+    """
+    email = MIMEText(message.body, "plain", "us-ascii" if message.body.isascii() else _UTF8)
     email["From"] = _address("From", sender)
     email["To"] = _address("To", message.recipient)
-    email["Subject"] = message.subject
-    email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
-    email.set_content(message.body)
+    email["Subject"] = str(policy.default.header_store_parse("Subject", message.subject)[1])
+    email["Message-ID"] = (f"<outbox-{message.id}-{int(message.created_at.timestamp())}"
+                           f"@{_domain(domain)}>")
     return email
 
 
