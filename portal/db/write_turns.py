@@ -16,6 +16,10 @@ the holder lets go. SQLite's own lock is unchanged underneath: a process
 that does not take the file lock (the ``sqlite3`` shell, say) is still
 queued by the busy timeout, and nothing can write without SQLite's lock.
 
+If the lock file cannot be opened (a folder where it should be, say), that
+connection writes without it, queued by SQLite's busy timeout as before,
+and the log says so: slower, never lost.
+
 The wait has no time limit of its own. Only our own write transactions
 hold the file lock, and none of them talks to anything but the database
 while it is open; a process that dies holding it lets it go with its file
@@ -25,9 +29,12 @@ writers hold "the" lock at once).
 """
 
 import fcntl
+import logging
 import os
 
 from sqlalchemy import event
+
+log = logging.getLogger(__name__)
 
 
 class WriteTurns:
@@ -47,8 +54,12 @@ class WriteTurns:
             setattr(dialect, name, self._then_give_back(getattr(dialect, name)))
 
     def take(self, dbapi_connection):
-        """Wait for this connection's turn to write (call before BEGIN IMMEDIATE)."""
-        fcntl.flock(self._files[id(dbapi_connection)], fcntl.LOCK_EX)
+        """Wait for this connection's turn to write (call before BEGIN IMMEDIATE).
+        A connection without the lock file (it could not be opened) waits
+        by SQLite's busy timeout alone, as before."""
+        descriptor = self._files.get(id(dbapi_connection))
+        if descriptor is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
 
     def give_back(self, dbapi_connection):
         """End this connection's turn, if it has one (harmless otherwise)."""
@@ -59,8 +70,13 @@ class WriteTurns:
     def _opened(self, dbapi_connection, record):
         # A descriptor of its own: flock() turns belong to an open file, so
         # two connections in one process queue like two processes.
-        self._files[id(dbapi_connection)] = os.open(
-            self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            self._files[id(dbapi_connection)] = os.open(
+                self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            # Slower, never lost: SQLite's own lock still keeps writers apart.
+            log.warning("SQLite writers' lock file cannot be opened (%s); this connection "
+                        "waits by the busy timeout instead", type(exc).__name__)
 
     def _closed(self, dbapi_connection, record):
         descriptor = self._files.pop(id(dbapi_connection), None)

@@ -95,6 +95,19 @@ def test_a_reader_takes_no_turn(engine):
     holder.close()
 
 
+def test_a_lock_file_that_cannot_be_opened_slows_writers_but_stops_none(tmp_path, caplog):
+    path = tmp_path / "blocked.db"
+    (tmp_path / "blocked.db-writers.lock").mkdir()  # a folder where the file should be
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT n FROM t")).scalars().all() == [1]
+    assert "lock file cannot be opened (IsADirectoryError)" in caplog.text
+    engine.dispose()
+
+
 def test_a_database_in_memory_has_no_lock_file():
     for url in ("sqlite://", "sqlite:///:memory:"):
         assert for_url(make_url(url)) is None
