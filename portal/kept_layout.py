@@ -37,7 +37,6 @@ class KeptLayouts:
 
     def __init__(self):
         self.layouts = LRUCache(maxsize=64)
-        self.derived = {}  # template name -> the template with main as the stand-in
         self.lock = threading.Lock()
 
 
@@ -56,7 +55,7 @@ def render(template_name, **context):
     with kept.lock:
         layout = kept.layouts.get(key)
     if layout is None:
-        layout = _render_layout(app, kept, template_name)
+        layout = _render_layout(app, template_name)
         with kept.lock:
             kept.layouts[key] = layout
     variables = dict(context)
@@ -65,15 +64,11 @@ def render(template_name, **context):
     return layout.replace(STAND_IN, main, 1)
 
 
-def _render_layout(app, kept, template_name):
-    with kept.lock:
-        derived = kept.derived.get(template_name)
-    if derived is None:
-        derived = app.jinja_env.from_string(
-            '{% extends ' + repr(template_name) + ' %}{% block main %}' + STAND_IN +
-            '{% endblock %}')
-        with kept.lock:
-            kept.derived[template_name] = derived
+def _render_layout(app, template_name):
+    """The template with the stand-in for its main block (compiled on a miss
+    only: once per content, address and language)."""
+    derived = app.jinja_env.from_string(
+        '{% extends ' + repr(template_name) + ' %}{% block main %}' + STAND_IN + '{% endblock %}')
     variables = {}
     app.update_template_context(variables)
     layout = derived.render(variables)
