@@ -32,32 +32,40 @@ from .content.web import snapshot
 STAND_IN = "main" + secrets.token_hex(16)
 
 
-class KeptLayouts:
-    """One app's kept layouts, by content, template, address and language."""
+class KeptPages:
+    """Text one app renders once and keeps: by content snapshot, address
+    (path and query) and whatever else the caller's key adds. The empty
+    referral form (``referrals/blank_form.py``) and the layouts here."""
 
-    def __init__(self):
-        self.layouts = LRUCache(maxsize=64)
+    def __init__(self, maxsize=64):
+        self.pages = LRUCache(maxsize=maxsize)
         self.lock = threading.Lock()
+
+    def get(self, render, *key):
+        """The kept text for this request's content and address (and ``key``),
+        or ``render()``'s, kept."""
+        key = (snapshot().fingerprint, request.full_path, *key)
+        with self.lock:
+            page = self.pages.get(key)
+        if page is None:
+            page = render()
+            with self.lock:
+                self.pages[key] = page
+        return page
 
 
 def init_app(app):
-    app.extensions["kept_layouts"] = KeptLayouts()
+    app.extensions["kept_layouts"] = KeptPages()
 
 
 def render(template_name, **context):
     """``render_template(template_name, **context)``, with the layout kept."""
     app = current_app._get_current_object()
-    kept = app.extensions["kept_layouts"]
     template = app.jinja_env.get_template(template_name)
     # The template object itself is in the key: in development an edited
     # template is a new object, so its layout is rendered afresh.
-    key = (snapshot().fingerprint, template, request.full_path, str(get_locale()))
-    with kept.lock:
-        layout = kept.layouts.get(key)
-    if layout is None:
-        layout = _render_layout(app, template_name)
-        with kept.lock:
-            kept.layouts[key] = layout
+    layout = app.extensions["kept_layouts"].get(
+        lambda: _render_layout(app, template_name), template, str(get_locale()))
     variables = dict(context)
     app.update_template_context(variables)
     main = "".join(template.blocks["main"](template.new_context(variables)))

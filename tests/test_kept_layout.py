@@ -45,8 +45,8 @@ def test_the_kept_layout_holds_nothing_of_the_first_family(app):
         with app.test_request_context("/en/refer/done"):
             app.preprocess_request()
             pages.append(done_page(kept_layout.render, "en", referral))
-    assert len(app.extensions["kept_layouts"].layouts) == 1  # the second used the kept one
-    (layout,) = app.extensions["kept_layouts"].layouts.values()
+    assert len(app.extensions["kept_layouts"].pages) == 1  # the second used the kept one
+    (layout,) = app.extensions["kept_layouts"].pages.values()
     for detail in (first.reference, first.phone, first.email):
         assert detail in pages[0]
         assert detail not in pages[1] and detail not in layout

@@ -9,43 +9,26 @@ of a referral journey's CPU.
 """
 
 import secrets
-import threading
 
-from cachetools import LRUCache
-from flask import current_app, g, request
+from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
 
-from ..content.web import snapshot
+from ..kept_layout import KeptPages
 
 # Never in a page otherwise: random, and made of letters and digits only,
 # so escaping leaves it as it is.
 STAND_IN = "csrf" + secrets.token_hex(16)
 
 
-class BlankForms:
-    """Each app's kept pages, by content and address (language, ?deleted=1)."""
-
-    def __init__(self):
-        self.pages = LRUCache(maxsize=64)
-        self.lock = threading.Lock()
-
-
 def init_app(app):
-    app.extensions["blank_forms"] = BlankForms()
+    app.extensions["blank_forms"] = KeptPages()
 
 
 def page(render):
     """Return the empty form page with this family's token: ``render()``
     (the page as HTML) runs once per content snapshot and address."""
-    kept = current_app.extensions["blank_forms"]
-    key = (snapshot().fingerprint, request.full_path)
-    with kept.lock:
-        page = kept.pages.get(key)
-    if page is None:
-        page = _render_for_everyone(render)
-        with kept.lock:
-            kept.pages[key] = page
-    return page.replace(STAND_IN, generate_csrf())
+    kept = current_app.extensions["blank_forms"].get(lambda: _render_for_everyone(render))
+    return kept.replace(STAND_IN, generate_csrf())
 
 
 def _render_for_everyone(render):
