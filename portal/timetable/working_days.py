@@ -68,7 +68,11 @@ def before(end, days):
     """Return the latest instant that is ``days`` working days before ``end``.
 
     Anything that started earlier has waited longer than ``days`` working
-    days by ``end``: the inbox asks the database for exactly those.
+    days by ``end``: the inbox asks the database for exactly those. When the
+    count lands exactly on the start of a working day, the nights, weekends and
+    bank holidays before it add nothing, so the instant is the end of the
+    working day before: a referral sent on Saturday has waited exactly 5 days,
+    not more, by the next Saturday.
     """
     remaining = Fraction(days)
     day = end.astimezone(LONDON).date()
@@ -76,7 +80,7 @@ def before(end, days):
         if is_working_day(day):
             opens, closes = _day_bounds(day)
             available = Fraction(_ticks(min(end, closes) - opens), _ticks(closes - opens))
-            if available >= remaining:
+            if available > remaining:
                 back = remaining * _ticks(closes - opens)
                 return min(end, closes) - MICROSECOND * int(back)
             remaining -= available

@@ -46,6 +46,19 @@ def test_days_across_the_clock_change_count_whole():
     assert between(at(2026, 3, 27, 9, 0), at(2026, 3, 30, 8, 0)) == 1  # 09:00 GMT to 09:00 BST
 
 
+def test_a_count_that_lands_on_monday_morning_reaches_back_to_friday_evening():
+    # Saturday 17 to Saturday 24 January 2026 is exactly 5 working days, not more:
+    # the cut-off is the end of the Friday before, not Monday at midnight.
+    assert between(at(2026, 1, 17, 0, 0), at(2026, 1, 24, 0, 0)) == 5
+    assert before(at(2026, 1, 24, 0, 0), 5) == at(2026, 1, 17, 0, 0)
+    assert between(at(2026, 1, 16, 23, 59), at(2026, 1, 24, 0, 0)) > 5
+    # The same across a bank holiday: Christmas Day and Boxing Day (observed on
+    # the Monday) add nothing, so 1 day before Wednesday 30 December at midnight
+    # is the end of Thursday 24 December.
+    assert before(at(2026, 12, 30, 0, 0), 1) == at(2026, 12, 25, 0, 0)
+    assert between(at(2026, 12, 25, 0, 0), at(2026, 12, 30, 0, 0)) == 1
+
+
 MOMENTS = st.datetimes(min_value=datetime.datetime(2026, 1, 1), max_value=datetime.datetime(2027, 12, 31)).map(
     lambda moment: moment.replace(second=0, microsecond=0, tzinfo=UTC))
 
