@@ -54,3 +54,19 @@ def test_an_app_wide_limit_keeps_the_check_on_every_route(make_app, monkeypatch)
     monkeypatch.setattr(limiter.limit_manager, "_application_limits", [])
     client = make_app(RATELIMIT_APPLICATION="2 per hour").test_client()
     assert [client.get("/robots.txt").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_limited_request_is_checked_once_by_its_route(make_app, monkeypatch):
+    # Without app-wide limits the check before the request had nothing to count:
+    # it is dropped, and the route's own wrapper checks its limits alone.
+    # The hook is bound when the app is made: spy on the method first.
+    checks = []
+    original = type(limiter)._check_request_limit
+
+    def counted(self, *args, **kwargs):
+        checks.append(kwargs.get("in_middleware", True))
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(type(limiter), "_check_request_limit", counted)
+    client = make_app(WTF_CSRF_ENABLED=False, REFERRAL_RATE_LIMIT="5 per hour").test_client()
+    assert client.post("/en/refer", data={}).headers["X-RateLimit-Remaining"] == "4"
+    assert checks == [False]

@@ -5,10 +5,13 @@ limits that cover the whole app), a step after it (rate-limit headers)
 and a clean-up. This app declares its limits on routes only
 (``@limiter.limit``), and Flask-Limiter checks those in the route's own
 wrapper, so on any other route the hooks only cost time: about a fifth of
-a cached page's. They are kept, unchanged, for the routes that carry a
-limit, and everywhere when an app-wide limit is configured
-(RATELIMIT_DEFAULT, RATELIMIT_APPLICATION, RATELIMIT_META, or a limit on a
-whole blueprint).
+a cached page's. The step after and the clean-up are kept, unchanged, for
+the routes that carry a limit. The check before has nothing to count when
+no limit covers the whole app (on a limited route it leaves the route's
+own limits to the route's wrapper, which checks them a moment later), so
+it is dropped. All three are kept everywhere when an app-wide limit is
+configured (RATELIMIT_DEFAULT, RATELIMIT_APPLICATION, RATELIMIT_META, or a
+limit on a whole blueprint).
 """
 
 from functools import partial
@@ -33,7 +36,7 @@ def init_app(app):
         return
     limited = frozenset(endpoint for endpoint, view in app.view_functions.items()
                         if getattr(view, WRAPPED_BY, None) == limiter)
-    guard_hooks(app, _belongs_to_limiter, lambda hook: _only_on(limited, hook))
+    guard_hooks(app, _belongs_to_limiter, lambda hook: _only_after(limited, hook))
 
 
 def _app_wide_limits(app):
@@ -47,6 +50,14 @@ def _belongs_to_limiter(hook):
     if isinstance(hook, partial):
         return bool(hook.args) and hook.args[0] is limiter
     return getattr(hook, "__self__", None) is limiter
+
+
+def _only_after(limited, hook):
+    """Drop the check before the request (nothing app-wide to count); keep the
+    other hooks for the limited endpoints."""
+    if getattr(hook, "__func__", None) is type(limiter)._check_request_limit:
+        return None
+    return _only_on(limited, hook)
 
 
 def _only_on(limited, hook):
