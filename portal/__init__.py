@@ -44,7 +44,7 @@ def create_app(config=None):
 
     from .extensions import limiter
     from .i18n import locale
-    from .security import csrf
+    from .security import csrf, limit_counts  # noqa: F401  (registers memory:// storage)
     csrf.init_app(app)
     limiter.init_app(app)
     locale.init_app(app)
