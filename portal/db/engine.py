@@ -7,11 +7,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from .deadline import bound
+from .readers import Session, readers_of
+from .readers import attach as attach_readers
 from .sealed import keyring
 from .write_turns import for_url as write_turns_for
 
 log = logging.getLogger(__name__)
-READ_ONLY = "portal_read_only"
 # SQLite's primary result codes for a file it cannot write: READONLY,
 # IOERR, FULL, CANTOPEN (extended codes carry them in the low byte).
 SQLITE_UNWRITABLE = {8, 10, 13, 14}
@@ -28,6 +29,9 @@ def make_engine(url, keys=None, timeout=None):
     """
     engine = _engine(url, timeout)
     engine.dialect.portal_keyring = keyring(keys)
+    readers = readers_of(engine)
+    if readers is not None:
+        readers.dialect.portal_keyring = engine.dialect.portal_keyring
     return engine
 
 
@@ -41,27 +45,19 @@ def _engine(url, timeout):
         @event.listens_for(engine, "connect")
         def sqlite_pragmas(connection, record):
             cursor = connection.cursor()
-            # WAL: readers never block the writer, and a crash loses nothing
-            # that was committed.
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            _sqlite_pragmas(cursor)
             cursor.close()
+
+        # The read-only transactions have connections of their own (readers.py).
+        attach_readers(engine, _sqlite_pragmas)
 
         @event.listens_for(engine, "begin")
         def sqlite_begin(connection):
             # Take the write lock at BEGIN so two writers queue instead of
             # failing half-way (pysqlite's deferred BEGIN would deadlock);
             # our own writers queue on write_turns' file lock before it.
-            # A reader (see read_only) takes no lock, so it never waits for
-            # a writer; query_only makes a write in it fail at once.
-            reader = bool(connection.get_execution_options().get(READ_ONLY))
-            if connection.info.get(READ_ONLY, False) != reader:
-                connection.exec_driver_sql(f"PRAGMA query_only={int(reader)}")
-                connection.info[READ_ONLY] = reader
-            if reader or not turns:
-                connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
+            if not turns:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
                 return
             # Queue on the file lock first (see write_turns.py).
             dbapi_connection = connection.connection.dbapi_connection
@@ -102,6 +98,15 @@ def _engine(url, timeout):
     return engine
 
 
+def _sqlite_pragmas(cursor):
+    # WAL: readers never block the writer, and a crash loses nothing that
+    # was committed.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+
+
 def _connect_args(url, seconds):
     """libpq's own limits: the server cancels a statement itself, and the
     kernel gives up on a peer that stopped acknowledging or answering
@@ -122,13 +127,19 @@ def init_app(app):
         log.warning("PORTAL_DATA_KEYS is not set: families' details are stored unencrypted")
     engine = make_engine(app.config["DATABASE_URL"], app.config["DATA_KEYS"],
                          app.config["DATABASE_TIMEOUT"])
-    app.extensions["db"] = sessionmaker(engine, expire_on_commit=False)
+    app.extensions["db"] = sessions_for(engine)
 
     @app.teardown_appcontext
     def close_session(exc):
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def sessions_for(engine):
+    """The app's session factory on ``engine`` (sessions that ``read_only`` can send to
+    SQLite's readers)."""
+    return sessionmaker(engine, class_=Session, expire_on_commit=False)
 
 
 def session_factory():
@@ -141,13 +152,3 @@ def db():
     if "db_session" not in g:
         g.db_session = session_factory()()
     return g.db_session
-
-
-def read_only(session):
-    """Begin ``session``'s next transaction as one that only reads, and
-    return it. On SQLite that is a plain BEGIN under ``PRAGMA query_only``:
-    it takes no write lock, so a page that only shows what is stored never
-    queues behind the families sending referrals. Elsewhere it changes
-    nothing. Call it before the session's first query."""
-    session.connection(execution_options={READ_ONLY: True})
-    return session

@@ -14,7 +14,8 @@ from flask import session as cookie
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..clock import utcnow
-from ..db.engine import db, read_only
+from ..db.engine import db
+from ..db.readers import read_only
 from .models import Draft
 
 COOKIE_KEY = "draft"

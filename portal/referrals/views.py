@@ -7,7 +7,8 @@ from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 
 from ..content.web import snapshot
-from ..db.engine import db, read_only
+from ..db.engine import db
+from ..db.readers import read_only
 from ..extensions import csrf, limiter
 from ..forms.timeouts import TIMED_OUT, keeps_answers
 from ..i18n.locale import current_language, language_name

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, event, select, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import sessionmaker
 
 from portal.content.web import snapshot
-from portal.db.engine import make_engine, read_only
+from portal.db.engine import make_engine, sessions_for
+from portal.db.readers import read_only, readers_of
 from portal.outbox.delivery import background
 from portal.outbox.models import Message
 from portal.referrals.models import Draft, Referral
@@ -34,18 +34,22 @@ def sqlite_url(tmp_path, migrated_sqlite):
 
 @contextmanager
 def transactions(engine):
-    """Record the BEGIN of every transaction on ``engine``, as sent to SQLite."""
+    """Record the BEGIN of every transaction on ``engine`` and on its readers
+    (the read-only connections beside it), as sent to SQLite."""
     seen = []
 
     def record(connection, cursor, statement, *rest):
         if statement.startswith("BEGIN"):
             seen.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record)
+    engines = [engine, readers_of(engine)]
+    for each in engines:
+        event.listen(each, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for each in engines:
+            event.remove(each, "before_cursor_execute", record)
 
 
 def test_a_referral_takes_the_write_lock_three_times_in_all(make_app, sqlite_url):
@@ -90,7 +94,7 @@ def test_outbox_deliver_claims_every_due_message_at_once(make_app, sqlite_url):
 
 def test_a_reader_does_not_wait_for_a_writer_and_cannot_write(sqlite_url):
     engine = make_engine(sqlite_url)
-    sessions = sessionmaker(engine)
+    sessions = sessions_for(engine)
     holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process, mid-way through a write
     found = []
@@ -114,10 +118,10 @@ def test_a_reader_does_not_wait_for_a_writer_and_cannot_write(sqlite_url):
         with pytest.raises(OperationalError, match="readonly"):
             session.execute(text("DELETE FROM referral_drafts"))
         session.rollback()
-        # The same connection, back from the pool, writes again.
+        # With that transaction over, the same session writes again (on a writer).
         session.execute(text("DELETE FROM referral_drafts"))
         session.commit()
-    assert engine.pool.checkedin() == 1
+    assert engine.pool.checkedin() == 1 and readers_of(engine).pool.checkedin() == 1
     engine.dispose()
 
 

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from portal.db.engine import READ_ONLY, make_engine
+from portal.db.engine import make_engine
+from portal.db.readers import readers_of
 from portal.db.write_turns import for_url
 
 
@@ -88,7 +89,7 @@ def test_a_reader_takes_no_turn(engine):
     holder = engine.connect()
     holder.begin()
     holder.execute(text("INSERT INTO t VALUES (1)"))
-    with engine.connect().execution_options(**{READ_ONLY: True}) as reader:
+    with readers_of(engine).connect() as reader:
         with reader.begin():
             assert reader.execute(text("SELECT count(*) FROM t")).scalar() == 0
     holder.rollback()
