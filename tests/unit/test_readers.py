@@ -1,8 +1,8 @@
-"""SQLite's read-only transactions run on connections of their own (portal/db/readers.py)."""
+"""SQLite's read-only transactions run on connections of their own (portal/db/readers.py).
+That a write in one fails and the next transaction writes: tests/referrals/test_write_lock.py."""
 
 import pytest
 from sqlalchemy import event, text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session as PlainSession
 
 from portal.db.engine import make_engine, sessions_for
@@ -38,17 +38,6 @@ def test_reads_and_writes_alternate_without_switching_a_connection(engine):
             session.commit()
     assert not [statement for statement in seen if "PRAGMA" in statement]
     assert seen.count("BEGIN IMMEDIATE") == 3 and seen.count("BEGIN") == 3
-
-
-def test_a_read_only_transaction_cannot_write_and_the_next_one_can(engine):
-    with sessions_for(engine)() as session:
-        read_only(session)
-        with pytest.raises(OperationalError, match="readonly"):
-            session.execute(text("INSERT INTO t VALUES (1)"))
-        session.rollback()
-        session.execute(text("INSERT INTO t VALUES (2)"))
-        session.commit()
-        assert session.execute(text("SELECT n FROM t")).scalars().all() == [2]
 
 
 def test_a_session_already_in_a_transaction_reads_on_in_it(engine):
