@@ -57,7 +57,7 @@ def attach(engine, pragmas):
 
 
 def readers_of(engine):
-    """The read-only pool beside ``engine``, or None (not SQLite)."""
+    """The read-only pool beside ``engine``, or None (PostgreSQL, or SQLite in memory)."""
     return getattr(engine.dialect, "portal_readers", None)
 
 

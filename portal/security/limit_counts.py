@@ -3,8 +3,8 @@
 limits' ``MemoryStorage`` clears expired counters in a ``threading.Timer``
 that it starts 10 ms ahead whenever a counted request finds no timer
 running. At a steady trickle of counted requests that is a new thread for
-nearly every one of them: measured with two workers taking referrals
-(issue 18), one thread started per referral, about 5% of a referral's CPU.
+most of them: with the referral benchmark's journeys in-process (issue 18),
+0.7 to 0.9 threads started a referral, about 5% of its CPU.
 
 ``SweptMemoryStorage`` counts exactly as ``MemoryStorage`` does. Only the
 clearing differs: the counted request that finds the last sweep more than
@@ -46,4 +46,3 @@ class SweptMemoryStorage(MemoryStorage):
             self._MemoryStorage__expire_events()
         finally:
             self._sweep_lock.release()
-
