@@ -23,6 +23,8 @@ Elsewhere (PostgreSQL, or SQLite in memory) there is one pool, and
 
 from sqlalchemy import create_engine, event, orm
 
+from .write_turns import database_file
+
 READERS = "portal_readers"
 
 
@@ -31,8 +33,7 @@ def attach(engine, pragmas):
     file; ``pragmas(cursor)`` sets up each new connection as the writers'
     are. Return the readers' engine, or None for a database in memory (a
     connection of its own would open another, empty, database)."""
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
+    if database_file(engine.url) is None:
         return None
     readers = create_engine(engine.url, connect_args={"timeout": 30}, hide_parameters=True)
 

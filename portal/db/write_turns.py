@@ -100,9 +100,16 @@ class WriteTurns:
         return ended
 
 
-def for_url(url):
-    """``WriteTurns`` for a SQLite database file, or None (in memory)."""
+def database_file(url):
+    """The path of a SQLite URL's database file, or None (in memory, or a
+    ``file:`` URI)."""
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
-    return WriteTurns(os.path.abspath(database))
+    return os.path.abspath(database)
+
+
+def for_url(url):
+    """``WriteTurns`` for a SQLite database file, or None (in memory)."""
+    path = database_file(url)
+    return WriteTurns(path) if path else None

@@ -24,7 +24,7 @@ COOKIE_KEY = "draft"
 # themselves (an ORM attribute in a DELETE sends it through the ORM's bulk
 # path, a tenth of sending a referral, with the write lock held).
 DRAFTS = Draft.__table__
-TOUCHED_AT = DRAFTS.c[Draft.touched_at.property.columns[0].name]
+TOUCHED_AT = Draft.touched_at.property.columns[0]  # the table's column (created_at)
 _READ = select(DRAFTS.c.id, TOUCHED_AT.label("touched_at"), DRAFTS.c.answers).where(
     DRAFTS.c.id == bindparam("draft_id"))
 _INSERT = insert(DRAFTS)
