@@ -14,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from portal import create_app
+from portal.clock import LONDON
 from portal.config import TestConfig
 from portal.db.migrate import upgrade
 from tests.conftest import SHIPPED_CONTENT
@@ -24,6 +25,10 @@ SMALL_PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "ha
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
 OFFICE_PC = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
+# A term-time Monday morning in the demo timetable: what's on shows a full week
+# whatever day the tests run (on a Friday the rest of the real week has no
+# Brinnington sessions at all).
+A_TERM_MONDAY = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=LONDON)
 
 
 @contextlib.contextmanager
@@ -78,6 +83,12 @@ def live_app(tmp_path_factory):
                                  REFERRAL_RATE_LIMIT="1000 per hour",
                                  STATUS_RATE_LIMIT="1000 per hour",
                                  EXTRA_HOSTS=["127.0.0.1"]))  # the browser asks for 127.0.0.1:port
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Fix the live server's clock at A_TERM_MONDAY (it reads portal.clock.source on each request)."""
+    monkeypatch.setattr("portal.clock.source", lambda: A_TERM_MONDAY)
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,7 @@ def test_every_main_navigation_link_is_reachable_by_tab(phone):
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["javascript", "no-javascript"])
-def test_whats_on_filter_submits_with_the_keyboard(phone, no_script_phone, script):
+def test_whats_on_filter_submits_with_the_keyboard(phone, no_script_phone, script, frozen_now):
     page = phone if script else no_script_phone
     page.goto("/en/whats-on")
     everything = page.locator(".sessions-list li").count()

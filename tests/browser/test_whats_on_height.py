@@ -1,12 +1,9 @@
 """What's on is short to scroll on a 360 px phone: a week's page against the old
 28-day page, by height in Chromium and by bytes, at a fixed date."""
 
-import datetime
 import gzip
 
 import pytest
-
-from portal.clock import LONDON
 
 from .test_near_me import check_page, double_text
 
@@ -17,13 +14,7 @@ from .test_near_me import check_page, double_text
 OLD_HEIGHT_360 = 8707
 OLD_BYTES = 29191
 OLD_GZIP = 3413
-NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=LONDON)  # a Monday
-
-
-@pytest.fixture
-def frozen_now(monkeypatch):
-    """Fix the live server's clock (it reads portal.clock.source on each request)."""
-    monkeypatch.setattr("portal.clock.source", lambda: NOW)
+# The clock is the `frozen_now` fixture's: Monday 30 November 2026, 10:00 (conftest).
 
 
 def measure(page, url):
