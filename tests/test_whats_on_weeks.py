@@ -89,3 +89,28 @@ def test_in_a_right_to_left_language(pages):
     first = text_of(html.select_one("h3.day"))
     assert not first.startswith("Today") and "30" in first
     assert html.select_one('a[rel="next"]') and text_of(html.select_one('a[rel="next"]')) != "Next week"
+
+
+def test_late_in_the_week_an_empty_page_says_so_and_points_to_next_week(monkeypatch, pages):
+    # Sunday evening: nothing in the demo timetable is on a Sunday.
+    monkeypatch.setattr("portal.clock.source",
+                        lambda: datetime.datetime(2026, 12, 6, 19, 0, tzinfo=LONDON))
+    html = pages.get("public.whats_on")
+    main = text_of(html.select_one("main"))
+    assert not html.select(".sessions-list li")
+    assert "Nothing more is on this week." in main
+    # No filter is chosen, so "Show everything" would only show this page again.
+    assert "Nothing matches those filters" not in main and "Show everything" not in main
+    assert "week=2026-12-07" in html.select_one('a[rel="next"]')["href"]
+
+
+def test_an_empty_filtered_week_offers_everything_and_next_week(monkeypatch, pages):
+    # Friday afternoon: Brinnington's sessions are all Monday to Thursday.
+    monkeypatch.setattr("portal.clock.source",
+                        lambda: datetime.datetime(2026, 12, 4, 15, 0, tzinfo=LONDON))
+    html = pages.get("public.whats_on", hub="brinnington")
+    assert not html.select(".sessions-list li")
+    assert "Nothing matches those filters this week." in text_of(html.select_one("main"))
+    assert any(text_of(a) == "Show everything" for a in html.select("main a"))
+    following = html.select_one('a[rel="next"]')["href"]
+    assert "week=2026-12-07" in following and "hub=brinnington" in following

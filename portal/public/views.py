@@ -93,16 +93,16 @@ def whats_on():
     form = WhatsOnFilters(request.args, content.localities, hubs, remembered_locality())
     today = clock.today()
     week, weeks = chosen_week(content, _lang(), request.args.get("week"), today)
+    filters = dict(locality=form.chosen(form.locality), age=form.chosen(form.age),
+                   hub=form.chosen(form.hub), weekday=form.chosen(form.day))
     entries = whats_on_entries(
-        content, _lang(), max(week, today), week + datetime.timedelta(days=6),
-        locality=form.chosen(form.locality), age=form.chosen(form.age),
-        hub=form.chosen(form.hub), weekday=form.chosen(form.day),
-    )
+        content, _lang(), max(week, today), week + datetime.timedelta(days=6), **filters)
     by_day = [(day, list(items)) for day, items in
               groupby(entries, key=lambda entry: entry[0].starts.date())]
     return render_template("public/whats_on.html", form=form, by_day=by_day,
                            area=area_for(form.chosen(form.locality)),
                            hubs={h.id: h for h in hubs}, week=week, today=today,
+                           filtered=any(filters.values()),
                            previous_week=week - ONE_WEEK if week > weeks[0] else None,
                            next_week=week + ONE_WEEK if week < weeks[1] else None,
                            updated=newest([[activity for _, activity in entries]]))
