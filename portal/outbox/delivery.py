@@ -147,8 +147,9 @@ def _record(session, message, **outcome):
     session.commit()
 
 
-def send_claimed(session, mailer, message, sender, domain):
-    """Send one claimed message and record the outcome. Return True if sent.
+def send_claimed(session, conversation, message, sender, domain):
+    """Send one claimed message in a mailer's conversation and record the
+    outcome. Return True if sent.
 
     A message that cannot be made into an e-mail (a carriage return in a
     team's name put in a header) is marked failed at once, with the kind of
@@ -169,7 +170,7 @@ def send_claimed(session, mailer, message, sender, domain):
     # (a session that expires what it read on commit).
     session.commit()
     try:
-        mailer.send(email, message.id)
+        conversation.send(email, message.id)
     except DeliveryError as exc:
         attempts = message.attempts + 1
         if attempts >= MAX_ATTEMPTS:
@@ -222,15 +223,18 @@ def first_attempt(sessions, mailer, sender, domain, messages):
 
 
 def _send_all(session, mailer, sender, domain, messages, still_ours):
+    """Send the messages one after another on one connection to the mail
+    server (``mailer.conversation()``), opened only if one is sent."""
     sent = failed = 0
-    for message in messages:
-        if not still_ours(message):
-            log.warning("outbox message %d: claim ran out and was taken over; skipped",
-                        message.id)
-        elif send_claimed(session, mailer, message, sender, domain):
-            sent += 1
-        else:
-            failed += 1
+    with mailer.conversation() as conversation:
+        for message in messages:
+            if not still_ours(message):
+                log.warning("outbox message %d: claim ran out and was taken over; skipped",
+                            message.id)
+            elif send_claimed(session, conversation, message, sender, domain):
+                sent += 1
+            else:
+                failed += 1
     return sent, failed
 
 
@@ -253,7 +257,8 @@ class Background:
     family's answer or a web worker's thread.
 
     A thread takes every message waiting when it starts, up to ``batch``,
-    and tries them one after another in one database session. At most
+    and tries them one after another in one database session and on one
+    connection to the mail server. At most
     ``slots`` messages wait or are tried at once; past that a message is
     left to ``flask outbox deliver`` once its claim runs out, so nothing is
     lost and nothing piles up."""

@@ -1,5 +1,6 @@
 """Send an e-mail by SMTP, or write it to a folder when no server is set."""
 
+import contextlib
 import functools
 import smtplib
 import ssl
@@ -64,7 +65,19 @@ def compose(sender, message, domain):
     return email
 
 
-class FileMailer:
+class Mailer:
+    """What delivery asks of a mailer: ``send`` one e-mail (``DeliveryError``
+    if it is not accepted), and ``conversation()``, a context for sending
+    several in a row (``.send`` again), by default each on its own."""
+
+    def send(self, email, message_id):
+        raise NotImplementedError
+
+    def conversation(self):
+        return contextlib.nullcontext(self)
+
+
+class FileMailer(Mailer):
     """Write each e-mail as an .eml file (development: no mail server)."""
 
     def __init__(self, folder):
@@ -117,10 +130,10 @@ class _SMTP_SSL(_Deadline, smtplib.SMTP_SSL):
     pass
 
 
-class SmtpMailer:
+class SmtpMailer(Mailer):
     """Send through ``smtp://user:pass@host:port`` or ``smtp+starttls://...``.
 
-    ``timeout`` bounds the whole conversation, not each step of it.
+    ``timeout`` bounds each message's whole conversation, not each step of it.
     """
 
     def __init__(self, url, timeout):
@@ -135,39 +148,107 @@ class SmtpMailer:
         self.timeout = timeout
 
     def send(self, email, message_id):
-        deadline = time.monotonic() + self.timeout
+        """Send one e-mail on a connection of its own."""
+        with self.conversation() as conversation:
+            conversation.send(email, message_id)
+
+    @contextlib.contextmanager
+    def conversation(self):
+        """Send several e-mails on one connection, opened at the first send
+        and closed (QUIT) at the end: a council's relay wants TLS and a login
+        on each connection, which cost more than a message."""
+        conversation = Conversation(self)
         try:
-            if self.scheme == "smtps":
-                client = _SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                   context=ssl.create_default_context(), deadline=deadline)
-            else:
-                client = _SMTP(self.host, self.port, timeout=self.timeout, deadline=deadline)
-            try:
-                if self.scheme == "smtp+starttls":
-                    client.starttls(context=ssl.create_default_context())
-                if self.user:
-                    client.login(self.user, self.password or "")
-                client.send_message(email)
-            except BaseException:
-                client.close()
-                raise
-        except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(f"refused ({exc.smtp_code})") from None
-        except smtplib.SMTPException as exc:
-            if isinstance(exc.__context__, TimeoutError):
-                # smtplib reports a reply that never came as a disconnection.
-                raise DeliveryError("timed out") from None
-            raise DeliveryError(f"smtp error ({type(exc).__name__})") from None
-        except TimeoutError:
-            raise DeliveryError("timed out") from None
-        except OSError as exc:
-            raise DeliveryError(f"unreachable ({type(exc).__name__})") from None
-        # The server has accepted the message. Nothing after this (a refused,
-        # slow or lost QUIT) may count as a failure: the retry would repeat it.
+            yield conversation
+        finally:
+            conversation.close()
+
+    def connect(self, deadline):
+        """Open a connection, with TLS and the login the URL asks for."""
+        if self.scheme == "smtps":
+            client = _SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                               context=ssl.create_default_context(), deadline=deadline)
+        else:
+            client = _SMTP(self.host, self.port, timeout=self.timeout, deadline=deadline)
         try:
-            client.quit()
-        except (smtplib.SMTPException, OSError):
+            if self.scheme == "smtp+starttls":
+                client.starttls(context=ssl.create_default_context())
+            if self.user:
+                client.login(self.user, self.password or "")
+        except BaseException:
             client.close()
+            raise
+        return client
+
+
+class Conversation:
+    """One SMTP connection kept for a run of e-mails (``SmtpMailer.conversation``).
+
+    Each ``send`` has ``timeout`` for all of its own steps. Before a send on
+    a connection already used, a NOOP checks the server still listens (it
+    may have closed an idle connection, or allow one message a connection);
+    if not, a new connection is opened: the e-mail itself is never sent
+    twice for it. Any failure closes the connection, so the next e-mail
+    starts afresh.
+    """
+
+    def __init__(self, mailer):
+        self.mailer = mailer
+        self.client = None
+
+    def send(self, email, message_id):
+        deadline = time.monotonic() + self.mailer.timeout
+        try:
+            if self.client is not None and not self._still_open(deadline):
+                self._drop()
+            if self.client is None:
+                self.client = self.mailer.connect(deadline)
+            self.client.send_message(email)
+        except OSError as exc:  # smtplib's errors and timeouts are OSErrors too
+            self._drop()
+            raise _delivery_error(exc) from None
+        except BaseException:
+            self._drop()
+            raise
+
+    def _still_open(self, deadline):
+        self.client._deadline = deadline
+        try:
+            return self.client.noop()[0] == 250
+        except OSError:  # hung up (SMTPServerDisconnected), or too slow to say
+            return False
+
+    def _drop(self):
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+    def close(self):
+        """Say goodbye. Every message sent was accepted already, so nothing
+        here (a refused, slow or lost QUIT) may count as a failure: a retry
+        would repeat it."""
+        if self.client is None:
+            return
+        self.client._deadline = time.monotonic() + self.mailer.timeout
+        try:
+            self.client.quit()
+        except (smtplib.SMTPException, OSError):
+            self.client.close()
+        self.client = None
+
+
+def _delivery_error(exc):
+    """The ``DeliveryError`` for an OSError while sending: its kind only."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return DeliveryError(f"refused ({exc.smtp_code})")
+    if isinstance(exc, smtplib.SMTPException):
+        if isinstance(exc.__context__, TimeoutError):
+            # smtplib reports a reply that never came as a disconnection.
+            return DeliveryError("timed out")
+        return DeliveryError(f"smtp error ({type(exc).__name__})")
+    if isinstance(exc, TimeoutError):
+        return DeliveryError("timed out")
+    return DeliveryError(f"unreachable ({type(exc).__name__})")
 
 
 def mailer_for(config):

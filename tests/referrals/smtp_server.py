@@ -41,7 +41,10 @@ class RecordingHandler:
     per-step timeout: EHLO, MAIL, RCPT and DATA each wait ``delay``);
     "bad-quit" (accept the message, then answer QUIT with a 421); "slow-data" (keep the
     message, then stall before saying so, as an overloaded server does); "refuse-data" (answer DATA with
-    ``reply``); "refuse-rcpt" (answer RCPT TO with ``reply``).
+    ``reply``); "refuse-rcpt" (answer RCPT TO with ``reply``); "hang-up" (close the
+    connection, unanswered, when a NOOP asks whether it is still open, as a
+    server that dropped an idle connection is found to have). ``greetings``
+    counts EHLOs: one a connection.
     """
 
     def __init__(self):
@@ -49,9 +52,12 @@ class RecordingHandler:
         self.delay = 0.0
         self.reply = "451 4.3.0 try later"
         self.received = []  # email.message.EmailMessage, in arrival order
+        self.greetings = 0
         self.lock = threading.Lock()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.lock:
+            self.greetings += 1
         if self.mode == "trickle":
             await asyncio.sleep(self.delay)
         session.host_name = hostname
@@ -86,6 +92,11 @@ class RecordingHandler:
             # Kept (queued) at once, confirmed late: the sender may give up first.
             await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        if self.mode == "hang-up":
+            server.transport.close()
+        return "250 OK"
 
     async def handle_QUIT(self, server, session, envelope):
         if self.mode == "bad-quit":

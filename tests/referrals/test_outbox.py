@@ -16,7 +16,7 @@ from portal.clock import utcnow
 from portal.db.migrate import upgrade
 from portal.outbox import delivery
 from portal.outbox.delivery import backoff, claim, deliver, renew
-from portal.outbox.mailer import SmtpMailer
+from portal.outbox.mailer import Conversation, Mailer, SmtpMailer
 from portal.outbox.models import Message
 from portal.referrals.models import Referral
 
@@ -325,6 +325,43 @@ def test_cli_retries_after_an_outage(mail_app, smtp):
     assert all(m.status == "sent" and m.attempts == 3 for m in stored(mail_app)[1])
 
 
+def queued_while_refused(app, smtp, count):
+    """``count`` referrals whose first attempt was refused, due again now;
+    the server then accepts. Returns when they are due."""
+    smtp.start()
+    smtp.handler.mode = "refuse-data"
+    for number in range(count):
+        submit(app, number)
+    smtp.handler.mode = "accept"
+    with sessions_of(app).begin() as db:
+        db.execute(update(Message).values(next_attempt_at=utcnow() - datetime.timedelta(seconds=1)))
+
+
+def test_a_run_of_messages_goes_on_one_connection(mail_app, smtp):
+    """`outbox deliver` sends what is due on one connection to the mail
+    server (a council's relay wants TLS and a login on each), not one each."""
+    queued_while_refused(mail_app, smtp, 4)
+    before = smtp.handler.greetings
+    assert deliver_now(mail_app) == (4, 0)
+    assert len(smtp.wait_for(4)) == 4
+    assert smtp.handler.greetings - before == 1
+    assert all(m.status == "sent" for m in stored(mail_app)[1])
+
+
+def test_a_connection_the_server_dropped_is_opened_again_and_nothing_is_lost(mail_app, smtp):
+    """Before each message after the first, a NOOP asks whether the server
+    still listens; one that hung up costs a new connection, not a failed
+    attempt, and no message is sent twice."""
+    queued_while_refused(mail_app, smtp, 3)
+    smtp.handler.mode = "hang-up"
+    before = smtp.handler.greetings
+    assert deliver_now(mail_app) == (3, 0)
+    received = smtp.wait_for(3)
+    assert len(received) == 3 and len({m["Message-ID"] for m in received}) == 3
+    assert smtp.handler.greetings - before == 3
+    assert all(m.status == "sent" and m.attempts == 2 for m in stored(mail_app)[1])
+
+
 def test_backoff_grows_and_is_capped(mail_app, smtp):
     """1, 2, 4 ... minutes after each failure, at most six hours."""
     submit(mail_app)  # the first try fails: nothing listens
@@ -399,7 +436,7 @@ def test_deliver_skips_a_claim_that_ran_out_mid_batch(mail_app, smtp, monkeypatc
     smtp.handler.mode = "accept"
     clock = [utcnow() + datetime.timedelta(minutes=2)]
     monkeypatch.setattr(delivery, "utcnow", lambda: clock[0])
-    real_send = SmtpMailer.send
+    real_send = Conversation.send  # each message's send in a run on one connection
     sends = []
     other = []
 
@@ -412,7 +449,7 @@ def test_deliver_skips_a_claim_that_ran_out_mid_batch(mail_app, smtp, monkeypatc
             # (renewed at 3) holds. Another sender runs now.
             other.append(deliver_now(mail_app, now=clock[0]))
 
-    monkeypatch.setattr(SmtpMailer, "send", slow_send)
+    monkeypatch.setattr(Conversation, "send", slow_send)
     first = deliver_now(mail_app)
     assert other == [(1, 0)], "the other sender should take over just the third"
     assert first == (2, 0), first
@@ -492,7 +529,7 @@ def test_a_message_is_given_up_after_many_attempts_and_said_loudly(tmp_path, cap
     from portal.outbox.mailer import DeliveryError
     from portal.outbox.models import Message
 
-    class Refusing:
+    class Refusing(Mailer):
         def send(self, email, message_id):
             raise DeliveryError("refused (550)")
 

@@ -8,13 +8,14 @@ from sqlalchemy import select
 
 from portal.content.loader import ContentConfigError
 from portal.outbox import delivery
+from portal.outbox.mailer import Mailer
 from portal.outbox.models import Message
 
 SENDER, DOMAIN = "no-reply@example.org", "example.org"
 POISON = "North\rlocality team"
 
 
-class Recording:
+class Recording(Mailer):
     """A mail server that accepts everything and remembers it."""
 
     def __init__(self):
