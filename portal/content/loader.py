@@ -6,6 +6,8 @@ so is reading a page's fields by its section's rules, which depends on the
 file's own text alone.
 """
 
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -48,6 +50,23 @@ class _Parsed:
     # What the file's fields read as, by the rules read by (a section, or a
     # translation's): filled in on first use, see _kept.
     fields: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Hold off Python's cyclic garbage collector while a large tree of new
+    objects is made (nothing in it is garbage yet). Left on, the collector
+    ran again and again as the objects arrived: at 10,000 pages it took two
+    thirds of restoring the parse cache (about 0.95 s against 0.32 s) and
+    half of a load from it (0.68 s against 0.35 s), measured back to back.
+    The pause is process-wide, for those fractions of a second."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def signature(root):
@@ -93,7 +112,7 @@ class ContentLoader:
         """Start from parsed files saved by save_cache (our own file, trusted);
         an unreadable one is ignored and everything is parsed afresh."""
         try:
-            with open(path, "rb") as source:
+            with open(path, "rb") as source, collector_paused():
                 saved = pickle.load(source)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return
@@ -104,6 +123,10 @@ class ContentLoader:
 
     def load(self, stamps=None, today=None):
         """Read everything and return a new Snapshot."""
+        with collector_paused():
+            return self._load(stamps, today)
+
+    def _load(self, stamps, today):
         stamps = stamps if stamps is not None else signature(self.root)
         today = today or clock.today()
         problems = []

@@ -304,3 +304,38 @@ def test_a_parse_cache_of_another_format_is_ignored(root, tmp_path):
     loader = ContentLoader(root)
     loader.restore_cache(tmp_path / "old.pickle")
     assert loader.load(today=TODAY).problems == ()
+
+
+def test_loading_holds_off_the_garbage_collector_and_always_gives_it_back(root, tmp_path, monkeypatch):
+    import gc
+
+    from portal.content import loader as loader_module
+
+    seen = []
+    real_split = loader_module.frontmatter.split
+
+    def split(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_split(*args, **kwargs)
+
+    monkeypatch.setattr(loader_module.frontmatter, "split", split)
+    loader = ContentLoader(root)
+    assert gc.isenabled()
+    loader.load(today=TODAY)
+    assert seen and not any(seen)  # paused while the files were read
+    assert gc.isenabled()
+    loader.save_cache(tmp_path / "parsed.pickle")
+    ContentLoader(root).restore_cache(tmp_path / "parsed.pickle")
+    assert gc.isenabled()
+
+    monkeypatch.setattr(loader_module, "Snapshot", lambda **fields: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        ContentLoader(root).load(today=TODAY)
+    assert gc.isenabled()  # given back when loading fails too
+
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        ContentLoader(root).restore_cache(tmp_path / "parsed.pickle")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
