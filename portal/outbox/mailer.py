@@ -186,10 +186,11 @@ class Conversation:
 
     Each ``send`` has ``timeout`` for all of its own steps. Before a send on
     a connection already used, a NOOP checks the server still listens (it
-    may have closed an idle connection, or allow one message a connection);
-    if not, a new connection is opened: the e-mail itself is never sent
-    twice for it. Any failure closes the connection, so the next e-mail
-    starts afresh.
+    may have closed an idle connection); if not, a new connection is
+    opened. A server that answers MAIL FROM there with 421 (it allows so
+    many messages a connection) gets the message once more on a new one.
+    Neither can send an e-mail twice: nothing was accepted. Any other
+    failure closes the connection, so the next e-mail starts afresh.
     """
 
     def __init__(self, mailer):
@@ -199,11 +200,22 @@ class Conversation:
     def send(self, email, message_id):
         deadline = time.monotonic() + self.mailer.timeout
         try:
-            if self.client is not None and not self._still_open(deadline):
+            reused = self.client is not None and self._still_open(deadline)
+            if not reused:
                 self._drop()
-            if self.client is None:
                 self.client = self.mailer.connect(deadline)
-            self.client.send_message(email)
+            try:
+                self.client.send_message(email)
+            except smtplib.SMTPSenderRefused as exc:
+                # 421 to MAIL FROM on a connection already used: the server
+                # ends the session before taking this message (a limit of
+                # messages a connection). Nothing was accepted, so once more
+                # on a new connection.
+                if not (reused and exc.smtp_code == 421):
+                    raise
+                self._drop()
+                self.client = self.mailer.connect(deadline)
+                self.client.send_message(email)
         except OSError as exc:  # smtplib's errors and timeouts are OSErrors too
             self._drop()
             raise _delivery_error(exc) from None

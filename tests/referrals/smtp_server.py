@@ -43,8 +43,9 @@ class RecordingHandler:
     message, then stall before saying so, as an overloaded server does); "refuse-data" (answer DATA with
     ``reply``); "refuse-rcpt" (answer RCPT TO with ``reply``); "hang-up" (close the
     connection, unanswered, when a NOOP asks whether it is still open, as a
-    server that dropped an idle connection is found to have). ``greetings``
-    counts EHLOs: one a connection.
+    server that dropped an idle connection is found to have); "one-a-connection"
+    (answer a connection's second MAIL FROM with 421, as a server with a limit of
+    messages a connection does). ``greetings`` counts EHLOs: one a connection.
     """
 
     def __init__(self):
@@ -66,6 +67,9 @@ class RecordingHandler:
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.mode in ("slow", "trickle"):
             await asyncio.sleep(self.delay)
+        session.mails = getattr(session, "mails", 0) + 1
+        if self.mode == "one-a-connection" and session.mails > 1:
+            return "421 4.3.0 one message a connection"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"

@@ -362,6 +362,19 @@ def test_a_connection_the_server_dropped_is_opened_again_and_nothing_is_lost(mai
     assert all(m.status == "sent" and m.attempts == 2 for m in stored(mail_app)[1])
 
 
+def test_a_server_allowing_one_message_a_connection_gets_each_on_a_new_one(mail_app, smtp):
+    """A 421 to MAIL FROM on a connection already used (a limit of messages
+    a connection) costs a new connection, not a failed attempt."""
+    queued_while_refused(mail_app, smtp, 3)
+    smtp.handler.mode = "one-a-connection"
+    before = smtp.handler.greetings
+    assert deliver_now(mail_app) == (3, 0)
+    received = smtp.wait_for(3)
+    assert len(received) == 3 and len({m["Message-ID"] for m in received}) == 3
+    assert smtp.handler.greetings - before == 3
+    assert all(m.status == "sent" and m.attempts == 2 for m in stored(mail_app)[1])
+
+
 def test_backoff_grows_and_is_capped(mail_app, smtp):
     """1, 2, 4 ... minutes after each failure, at most six hours."""
     submit(mail_app)  # the first try fails: nothing listens
