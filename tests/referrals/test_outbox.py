@@ -348,25 +348,14 @@ def test_a_run_of_messages_goes_on_one_connection(mail_app, smtp):
     assert all(m.status == "sent" for m in stored(mail_app)[1])
 
 
-def test_a_connection_the_server_dropped_is_opened_again_and_nothing_is_lost(mail_app, smtp):
-    """Before each message after the first, a NOOP asks whether the server
-    still listens; one that hung up costs a new connection, not a failed
-    attempt, and no message is sent twice."""
+@pytest.mark.parametrize("mode", ["hang-up", "one-a-connection"])
+def test_a_connection_the_server_ended_costs_a_new_one_and_nothing_is_lost(mail_app, smtp, mode):
+    """A server that hung up (found by the NOOP before each message after the
+    first), or answers a connection's second MAIL FROM with 421 (a limit of
+    messages a connection), costs a new connection, not a failed attempt;
+    no message is sent twice."""
     queued_while_refused(mail_app, smtp, 3)
-    smtp.handler.mode = "hang-up"
-    before = smtp.handler.greetings
-    assert deliver_now(mail_app) == (3, 0)
-    received = smtp.wait_for(3)
-    assert len(received) == 3 and len({m["Message-ID"] for m in received}) == 3
-    assert smtp.handler.greetings - before == 3
-    assert all(m.status == "sent" and m.attempts == 2 for m in stored(mail_app)[1])
-
-
-def test_a_server_allowing_one_message_a_connection_gets_each_on_a_new_one(mail_app, smtp):
-    """A 421 to MAIL FROM on a connection already used (a limit of messages
-    a connection) costs a new connection, not a failed attempt."""
-    queued_while_refused(mail_app, smtp, 3)
-    smtp.handler.mode = "one-a-connection"
+    smtp.handler.mode = mode
     before = smtp.handler.greetings
     assert deliver_now(mail_app) == (3, 0)
     received = smtp.wait_for(3)
