@@ -105,6 +105,10 @@ class _Deadline:
         self._deadline = deadline
         super().__init__(*args, **kwargs)
 
+    def allow_until(self, deadline):
+        """Give the next exchange on this connection its own deadline."""
+        self._deadline = deadline
+
     def _left(self):
         left = self._deadline - time.monotonic()
         if left <= 0:
@@ -202,8 +206,7 @@ class Conversation:
         try:
             reused = self.client is not None and self._still_open(deadline)
             if not reused:
-                self._drop()
-                self.client = self.mailer.connect(deadline)
+                self._reconnect(deadline)
             try:
                 self.client.send_message(email)
             except smtplib.SMTPSenderRefused as exc:
@@ -213,8 +216,7 @@ class Conversation:
                 # on a new connection.
                 if not (reused and exc.smtp_code == 421):
                     raise
-                self._drop()
-                self.client = self.mailer.connect(deadline)
+                self._reconnect(deadline)
                 self.client.send_message(email)
         except OSError as exc:  # smtplib's errors and timeouts are OSErrors too
             self._drop()
@@ -224,11 +226,15 @@ class Conversation:
             raise
 
     def _still_open(self, deadline):
-        self.client._deadline = deadline
+        self.client.allow_until(deadline)
         try:
             return self.client.noop()[0] == 250
         except OSError:  # hung up (SMTPServerDisconnected), or too slow to say
             return False
+
+    def _reconnect(self, deadline):
+        self._drop()
+        self.client = self.mailer.connect(deadline)
 
     def _drop(self):
         if self.client is not None:
@@ -241,7 +247,7 @@ class Conversation:
         would repeat it."""
         if self.client is None:
             return
-        self.client._deadline = time.monotonic() + self.mailer.timeout
+        self.client.allow_until(time.monotonic() + self.mailer.timeout)
         try:
             self.client.quit()
         except (smtplib.SMTPException, OSError):
