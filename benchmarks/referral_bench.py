@@ -247,6 +247,11 @@ def machine_cpu():
     return {"busy": user + nice + system + irq + softirq, "idle": idle + iowait, "steal": steal}
 
 
+def used_since(before, after):
+    """What the workers used between two ``workers_counts()``."""
+    return {key: after[key] - before[key] for key in after}
+
+
 def percentile(values, fraction):
     values = sorted(values)
     return values[min(len(values) - 1, int(fraction * len(values)))] if values else float("nan")
@@ -314,10 +319,11 @@ def run(args, workdir):
     try:
         # The reference: a bare Flask app, same server settings, same client.
         with Gunicorn("hello_app:app", BENCHMARKS, args.workers, {}, workdir, "hello") as hello:
-            cpu = hello.workers_cpu_seconds()
+            before = hello.workers_counts()
             results, seconds = run_clients(hellos, args.clients, args.hello_seconds,
                                            lambda i: (hello.base, args.client))
-            hello_cpu = hello.workers_cpu_seconds() - cpu
+            hello_used = used_since(before, hello.workers_counts())
+            hello_cpu = hello_used["user"] + hello_used["system"]
             hello_requests = sum(count for count, _, _ in results)
             hello_rps = hello_requests / seconds
             hello_errors = sum(errors for _, errors, _ in results)
@@ -325,11 +331,12 @@ def run(args, workdir):
 
         with Gunicorn("bench_app:app", workdir, args.workers, env, workdir, "app") as app:
             warm = [journey(app.base, 10**7 + n, [0.0] * 4) for n in range(5)]
-            cpu, machine = app.workers_cpu_seconds(), machine_cpu()
+            before, machine = app.workers_counts(), machine_cpu()
             results, seconds = run_clients(
                 families, args.clients, args.seconds,
                 lambda i: (app.base, args.client, i, args.clients))
-            app_cpu = app.workers_cpu_seconds() - cpu
+            app_used = used_since(before, app.workers_counts())
+            app_cpu = app_used["user"] + app_used["system"]
             machine = {key: after - machine.get(key, 0) for key, after in machine_cpu().items()}
             log = app.log_text()
     finally:
@@ -367,6 +374,9 @@ def run(args, workdir):
           f"{1000 * hello_cpu / max(hello_requests, 1):.2f} ms per request; workers busy "
           f"{100 * app_cpu / (seconds * args.workers):.0f}% of {args.workers} x {seconds:.0f} s; "
           f"the client used {client_cpu:.1f} CPU s of {os.cpu_count() * seconds:.0f}")
+    print(f"    of which system (kernel) {1000 * app_used['system'] / max(done, 1):.1f} ms a "
+          f"submission; minor page faults {app_used['minor_faults'] / max(done, 1):,.0f} a "
+          f"submission, hello {hello_used['minor_faults'] / max(hello_requests, 1):,.1f} a request")
     if machine:
         spent = sum(machine.values()) or 1
         print("  the machine's CPUs meanwhile (/proc/stat): " + ", ".join(
