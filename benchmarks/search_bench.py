@@ -9,7 +9,9 @@ pages into a temporary folder (the real site.yml, localities.yml,
 synonyms.yml and every real English page, then synthetic groups, EPEC
 courses and health-visiting pages made of the real pages' sentences,
 headings and topics, about 300 words each, with front matter copied from a
-real page of the same kind). Then, ``--runs`` times with the sizes
+real page of the same kind). A size no larger than the number of real
+English pages (``--sizes 0``) generates nothing: the demo content's
+English pages alone. Then, ``--runs`` times with the sizes
 interleaved, it checks that the loader reports no errors and measures:
 
 - full build: ``rebuild(content, search, force=True)`` (loads the content and
@@ -607,7 +609,9 @@ def run_size(pages, workdir, made, query_count, profile, engine_build, heavy, ke
         return row
 
     # One changed page: in this process, then as the web workers do it.
-    target = next(p for p in made if p.parent.name == "groups")
+    # A generated group; with nothing generated, the copy of a real one.
+    target = next((p for p in made if p.parent.name == "groups"), None) or \
+        min((content / "en" / "groups").glob("*.md"))
     edit_page(target, "quokkaberry")
     with like_a_fresh_process():
         start = time.perf_counter()
@@ -709,7 +713,8 @@ def verdict(ok):
 
 def report(row, poll, per_query=False):
     n = row["pages"]
-    print(f"\n=== {n:,} pages ({row['pages_loaded']:,} loaded, {row['errors']} errors, "
+    what = f"{n:,} pages" if n else "the demo content's English pages"
+    print(f"\n=== {what} ({row['pages_loaded']:,} loaded, {row['errors']} errors, "
           f"{row['warnings']} warnings; {row['words']:.0f} words of body per page) ===")
     print(f"load content (ContentLoader)         {row['load_s']:8.2f} s")
     if row.get("fts_build_s") is not None:
