@@ -248,8 +248,10 @@ def machine_cpu():
 
 
 def used_since(before, after):
-    """What the workers used between two ``workers_counts()``."""
-    return {key: after[key] - before[key] for key in after}
+    """What the workers used between two ``workers_counts()``, with "cpu"
+    (user + system) added."""
+    used = {key: after[key] - before[key] for key in after}
+    return {**used, "cpu": used["user"] + used["system"]}
 
 
 def percentile(values, fraction):
@@ -323,7 +325,7 @@ def run(args, workdir):
             results, seconds = run_clients(hellos, args.clients, args.hello_seconds,
                                            lambda i: (hello.base, args.client))
             hello_used = used_since(before, hello.workers_counts())
-            hello_cpu = hello_used["user"] + hello_used["system"]
+            hello_cpu = hello_used["cpu"]
             hello_requests = sum(count for count, _, _ in results)
             hello_rps = hello_requests / seconds
             hello_errors = sum(errors for _, errors, _ in results)
@@ -336,7 +338,7 @@ def run(args, workdir):
                 families, args.clients, args.seconds,
                 lambda i: (app.base, args.client, i, args.clients))
             app_used = used_since(before, app.workers_counts())
-            app_cpu = app_used["user"] + app_used["system"]
+            app_cpu = app_used["cpu"]
             machine = {key: after - machine.get(key, 0) for key, after in machine_cpu().items()}
             log = app.log_text()
     finally:
